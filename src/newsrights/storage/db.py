@@ -1,0 +1,92 @@
+"""Engine, sessions and schema migrations for the catalog.
+
+SQLite (a file, nothing to start) by default; PostgreSQL by URL. The schema
+is owned by Alembic: :func:`upgrade` brings any database to the newest
+revision. Each area of the product keeps its own migration branch
+(``branch_labels``), so the database is at ``heads``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from newsrights.errors import ConfigError, StorageError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table; area modules live in ``storage/tables``."""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": 30})
+
+            @event.listens_for(engine, "connect")
+            def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA foreign_keys=ON")
+                if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
+                    cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.close()
+
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:  # e.g. psycopg missing
+        raise ConfigError(
+            f"cannot open {url.split('://')[0]} database: {exc}. "
+            "Install the driver: pip install 'newsrights[postgres]'"
+        ) from exc
+
+
+def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = None
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Run every Alembic migration branch up to its head."""
+    from alembic import command
+
+    import newsrights.storage.tables  # noqa: F401  (registers every table)
+
+    cfg = alembic_config(engine)
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "heads")
+    except Exception as exc:  # pragma: no cover - message path
+        raise StorageError(f"database migration failed on {engine.url!r}: {exc}") from exc
+
+
+def open_db(url: str, migrate: bool = True) -> sessionmaker[Session]:
+    """Engine + migrations + a session factory: the one call shells make."""
+    engine = make_engine(url)
+    if migrate:
+        upgrade(engine)
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session whose work commits on success and rolls back on any error."""
+    with factory() as session, session.begin():
+        yield session
