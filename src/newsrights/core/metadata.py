@@ -1,0 +1,606 @@
+"""Chinese news page metadata: pure parsing of the lines around an article.
+
+A Chinese news page wraps its main text in a small, fairly regular set of
+lines. This module recognises them without any I/O, so the plain-text reader,
+the HTML reader and the ninjs reader share one set of rules:
+
+* **meta lines** — ``2021-08-19 09:40:53来源:辽宁日报编辑:王巍责编:李胜兰``,
+  ``来源：新华网 | 作者：张三 | 2021年08月19日 09:40``: labels (来源, 稿源,
+  编辑, 责编/责任编辑, 作者, 发布时间 …) each followed by a colon (half or
+  full width) and a value running to the next label or separator; a date may
+  stand anywhere in the line (:func:`parse_meta_line`);
+* **dates** in the common shapes (``2021-08-19 09:40``, ``2021年08月19日``,
+  ``2021/8/19``, ISO 8601 with zone), read in Asia/Shanghai when no zone is
+  given (:func:`parse_datetime`);
+* **datelines** opening the first paragraph — ``国际在线消息``, ``国际在线专稿``,
+  ``国际在线XX报道``, ``新华社北京8月18日电``, ``本报讯``, ``央视网消息``,
+  ``中新网8月18日电`` — optionally followed by a parenthesised byline
+  (:func:`split_dateline`);
+* **bylines** — unit + role + names: ``辽宁日报记者 杨忠厚``, ``(记者 张三 李四)``,
+  ``文/张三`` (:func:`parse_byline`, :func:`split_trailing_byline`);
+* **declaration blocks** of any site — a short heading ending in 声明/公告,
+  ``版权声明``, ``Copyright ©``, ``未经授权禁止转载`` … (:func:`is_declaration_start`);
+* **credit lines** — ``来源：…``, ``转载自…``, ``本文来自…`` (:func:`is_credit_line`);
+* **furniture** — navigation, related links, share buttons, trailing 责任编辑
+  lines (:func:`is_furniture_line`).
+
+:func:`structure` puts these together: given the page's paragraphs (and a
+title when the container provides one) it returns :class:`PageParts` with the
+body split from header, credit lines, declaration and furniture.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from newsrights.core.model import CHINA_TZ
+
+# --------------------------------------------------------------------- text
+
+_SPACES = "\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff"
+_SPACE_RE = re.compile(f"[{_SPACES}]")
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_NAME = rf"[{_CJK}·•]{{2,5}}|[A-Za-z][A-Za-z .'-]{{1,40}}[A-Za-z]"
+
+
+def clean_line(line: str) -> str:
+    """Strip a line and turn the odd space characters (NBSP, ideographic space,
+    zero-width space, BOM) into plain spaces; punctuation is left as it is."""
+    return _SPACE_RE.sub(" ", line).strip()
+
+
+def cjk_ratio(text: str) -> float:
+    """Share of CJK ideographs among the non-space characters of ``text``."""
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return 0.0
+    return sum(1 for c in chars if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff") / len(chars)
+
+
+# -------------------------------------------------------------------- dates
+
+_DATE_RE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?"
+    r"(?:[\sT]*(?:[上下]午)?\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?:\s*[:：分]\s*(?P<S>\d{1,2})(?:\.\d+)?)?\s*秒?"
+    r"(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
+)
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def find_date(text: str) -> tuple[datetime, int, int] | None:
+    """The first plausible date in ``text`` with its ``[start, end)`` span."""
+    for m in _DATE_RE.finditer(unicodedata.normalize("NFKC", text) if not text.isascii() else text):
+        dt = _to_datetime(m)
+        if dt is not None:
+            return dt, m.start(), m.end()
+    return None
+
+
+def _to_datetime(m: re.Match[str]) -> datetime | None:
+    try:
+        y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+        hh = int(m["H"]) if m["H"] else 0
+        mi = int(m["M"]) if m["M"] else 0
+        ss = int(m["S"]) if m["S"] else 0
+        if m["H"] and "下午" in m.group(0) and hh < 12:
+            hh += 12
+        dt = datetime(y, mo, d, hh, mi, ss)
+    except (ValueError, TypeError):
+        return None
+    tz = m["tz"]
+    if tz:
+        try:
+            return datetime.fromisoformat(dt.isoformat() + ("+00:00" if tz == "Z" else _colon_tz(tz)))
+        except ValueError:
+            return dt.replace(tzinfo=CHINA_TZ)
+    return dt.replace(tzinfo=CHINA_TZ)
+
+
+def _colon_tz(tz: str) -> str:
+    return tz if ":" in tz else tz[:3] + ":" + tz[3:]
+
+
+def parse_datetime(text: str | None) -> datetime | None:
+    """Parse a date/time in any common shape; no zone means Asia/Shanghai.
+
+    ISO 8601 strings (``2021-08-19T09:40:53+08:00``, ``…Z``) are read
+    exactly; otherwise the first ``Y-M-D [H:M[:S]]`` shape in the text is
+    used (separators ``- / .`` or 年月日, times with ``:`` or 时分秒).
+    """
+    if not text:
+        return None
+    s = clean_line(text)
+    if _ISO_RE.match(s):
+        try:
+            dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
+            return dt if dt.tzinfo else dt.replace(tzinfo=CHINA_TZ)
+        except ValueError:
+            pass
+    found = find_date(s)
+    return found[0] if found else None
+
+
+# --------------------------------------------------------------- meta lines
+
+#: label -> field; longer labels first so 责任编辑 wins over 编辑.
+META_LABELS: tuple[tuple[str, str], ...] = (
+    ("责任编辑", "responsible_editor"),
+    ("值班编辑", "responsible_editor"),
+    ("责编", "responsible_editor"),
+    ("网络编辑", "editor"),
+    ("编辑", "editor"),
+    ("编审", "responsible_editor"),
+    ("来源于", "source"),
+    ("文章来源", "source"),
+    ("新闻来源", "source"),
+    ("信息来源", "source"),
+    ("来源", "source"),
+    ("稿源", "source"),
+    ("出处", "source"),
+    ("作者", "author"),
+    ("撰文", "author"),
+    ("记者", "author"),
+    ("通讯员", "author"),
+    ("发布时间", "date"),
+    ("发表时间", "date"),
+    ("发稿时间", "date"),
+    ("更新时间", "date"),
+    ("发布日期", "date"),
+    ("时间", "date"),
+    ("日期", "date"),
+    ("字号", "noise"),
+    ("点击", "noise"),
+    ("浏览", "noise"),
+    ("阅读", "noise"),
+    ("评论", "noise"),
+    ("分享到", "noise"),
+    ("打印", "noise"),
+    ("Source", "source"),
+    ("Editor", "editor"),
+)
+_LABEL_ALT = "|".join(re.escape(lbl) for lbl, _ in META_LABELS)
+_LABEL_RE = re.compile(rf"[【\[]?\s*(?P<label>{_LABEL_ALT})\s*(?:次数|量)?\s*[】\]]?\s*[:：]\s*")
+_FIELD = dict(META_LABELS)
+_VALUE_STOP = re.compile(r"\s*(?:[|｜丨/]|\s{2,}|【|\[)\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class MetaLine:
+    """What one meta line says: fields found (``source``, ``editor``,
+    ``responsible_editor``, ``author``) and the date, if any."""
+
+    fields: tuple[tuple[str, str], ...] = ()
+    published: datetime | None = None
+
+    def get(self, name: str) -> str | None:
+        for k, v in self.fields:
+            if k == name:
+                return v
+        return None
+
+
+def parse_meta_line(line: str, *, max_len: int = 220) -> MetaLine | None:
+    """Parse a line of labelled metadata, or ``None`` when it is not one.
+
+    The line is cut at every label occurrence (``来源:``, ``责编：`` …); each
+    value runs to the next label, a ``|``/``丨`` separator or a wide gap, and
+    any date inside it is lifted out. The text before the first label may
+    only be a date or a few characters of noise; otherwise the line is prose
+    that merely contains the word 来源 and is not a meta line. A line holding
+    only a date (and at most a few other characters) is a meta line too.
+    """
+    s = clean_line(line)
+    if not s or len(s) > max_len:
+        return None
+    matches = list(_LABEL_RE.finditer(s))
+    if not matches:
+        found = find_date(s)
+        if found and len(s) - (found[2] - found[1]) <= 6 and len(s) <= 40:
+            return MetaLine((), found[0])
+        return None
+    prefix = s[: matches[0].start()]
+    published: datetime | None = None
+    found = find_date(prefix)
+    rest = prefix
+    if found:
+        published = found[0]
+        rest = prefix[: found[1]] + prefix[found[2] :]
+    if len(re.sub(r"[\s|｜丨/【】\[\]]", "", rest)) > 8:
+        return None
+    fields: list[tuple[str, str]] = []
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(s)
+        value = s[m.end() : end]
+        d = find_date(value)
+        if d:
+            if published is None:
+                published = d[0]
+            value = value[: d[1]] + " " + value[d[2] :]
+        stop = _VALUE_STOP.search(value)
+        if stop and stop.start() > 0:
+            value = value[: stop.start()]
+        value = value.strip(" ,，;；|｜丨【】[]()（）")
+        kind = _FIELD[m["label"]]
+        if kind == "date" or kind == "noise" or not value:
+            continue
+        if len(value) > 40:
+            return None
+        fields.append((kind, value))
+    if not fields and published is None:
+        # only noise labels (字号, 点击): still page furniture, not body
+        return MetaLine((), None)
+    return MetaLine(tuple(fields), published)
+
+
+# ------------------------------------------------------------ original title
+
+_ORIG_TITLE_RE = re.compile(r"^[【\[(（]?\s*原标题\s*[:：】\]]\s*(?P<t>.+?)\s*[)）]?$")
+
+
+def parse_original_title(line: str) -> str | None:
+    """``原标题:XXX`` → ``XXX`` (NBSP and ideographic spaces become plain spaces)."""
+    m = _ORIG_TITLE_RE.match(clean_line(line))
+    return m["t"].strip() if m else None
+
+
+# ------------------------------------------------------------------ bylines
+
+_ROLE = r"(?:特约记者|见习记者|实习记者|首席记者|本报记者|本台记者|记者|通讯员|实习生|撰稿|编译|摄影|摄|作者|文|图|文/图|图/文)"
+_BYLINE_RE = re.compile(
+    rf"^(?P<unit>[{_CJK}A-Za-z]{{0,12}}?)(?P<role>{_ROLE})\s*[/：:|]?\s*"
+    rf"(?P<names>(?:{_NAME})(?:\s*[\s、,，和及/]\s*(?:{_ROLE}\s*[/：:]?\s*)?(?:{_NAME}))*)$"
+)
+
+
+def parse_byline(text: str) -> str | None:
+    """``text`` as a byline (unit + role + names) or ``None``.
+
+    Accepts ``辽宁日报记者 杨忠厚``, ``记者 张三 李四``, ``本报记者 张三、李四
+    通讯员 王五``, ``文/张三``; returns it with spaces normalised.
+    """
+    s = re.sub(r"\s+", " ", clean_line(text)).strip(" 。.")
+    if not s or len(s) > 60:
+        return None
+    return s if _BYLINE_RE.match(s) else None
+
+
+_TRAILING_PAREN_RE = re.compile(r"[(（](?P<inner>[^()（）]{2,60})[)）]\s*$")
+
+
+def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
+    """Remove a parenthesised byline closing a paragraph: ``…工作。(辽宁日报记者 杨忠厚)``."""
+    m = _TRAILING_PAREN_RE.search(paragraph)
+    if m:
+        by = parse_byline(m["inner"])
+        if by:
+            return paragraph[: m.start()].rstrip(), by
+    return paragraph, None
+
+
+# ---------------------------------------------------------------- datelines
+
+_DATELINE_RE = re.compile(
+    rf"^(?P<dl>"
+    rf"国际在线(?:[{_CJK}]{{0,8}}?)?(?:消息|专稿|报道|综合报道)"
+    rf"|(?:新华社|中新社|中新网|人民网|央视网|新华网|光明网|中国日报网|环球网|澎湃新闻|中国新闻网|法制网|[{_CJK}]{{2,8}}(?:网|社|台|报))"
+    rf"(?:[{_CJK}]{{0,10}}?\d{{1,2}}月\d{{1,2}}日)?(?:电|消息|讯|报道)"
+    rf"|本报(?:[{_CJK}]{{0,8}}?)?讯|本台(?:[{_CJK}]{{0,8}}?)?消息|[{_CJK}]{{2,6}}(?:讯|消息)(?=[(（\s])"
+    rf")"
+)
+_DATELINE_TAIL_RE = re.compile(r"^\s*[(（](?P<inner>[^()（）]{2,60})[)）]")
+
+
+def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
+    """Split a dateline (and a parenthesised byline after it) off a paragraph.
+
+    Returns ``(dateline, byline, rest)``; ``rest`` is the paragraph without
+    them and without the separator (space, colon, comma) that followed.
+    """
+    s = paragraph.lstrip()
+    m = _DATELINE_RE.match(s)
+    if not m or len(m["dl"]) > 24:
+        return None, None, paragraph
+    dateline = m["dl"]
+    rest = s[m.end() :]
+    byline = None
+    t = _DATELINE_TAIL_RE.match(rest)
+    if t:
+        by = parse_byline(t["inner"])
+        if by:
+            byline = by
+            rest = rest[t.end() :]
+    if rest and rest[0] not in " :：,，　\u00a0" and not byline:
+        # "本报讯" must be followed by a separator or a byline to count
+        if not dateline.endswith(("电", "消息", "讯", "专稿", "报道")):
+            return None, None, paragraph
+    rest = rest.lstrip(" :：,，　\u00a0")
+    return dateline, byline, rest
+
+
+# ------------------------------------------------- declarations, credits, furniture
+
+_DECL_HEAD_RE = re.compile(
+    r"^(?:[\w\u3400-\u9fff]{0,24}(?:版权(?:与[\u3400-\u9fff]{0,16})?声明|免责声明|郑重声明|郑重公告|版权说明|转载声明|法律声明|版权公告|的声明))\s*[:：]?$"
+)
+_DECL_ANY_RE = re.compile(
+    r"(?:版权声明|免责声明|郑重声明|版权所有|Copyright|©|\(c\)\s*\d{4}|All Rights Reserved"
+    r"|未经[\u3400-\u9fff]{0,6}(?:授权|许可|同意)[\u3400-\u9fff，,、]{0,20}(?:不得|禁止|严禁)[\u3400-\u9fff]{0,4}(?:转载|复制|使用|摘编)"
+    r"|(?:禁止|严禁|谢绝)(?:任何)?[\u3400-\u9fff]{0,4}转载|凡本网注明)",
+    re.IGNORECASE,
+)
+
+
+def is_declaration_start(line: str) -> bool:
+    """Does ``line`` open a site's copyright/disclaimer block?
+
+    Either a short heading ending in 声明/公告 (``国际在线版权与信息产品内容
+    销售的声明``, ``版权声明``, ``免责声明：``) or a line stating the rule
+    itself (``Copyright ©``, ``版权所有``, ``未经授权禁止转载``, ``凡本网注明…``).
+    """
+    s = clean_line(line)
+    if not s:
+        return False
+    if len(s) <= 40 and _DECL_HEAD_RE.match(s):
+        return True
+    if s.startswith(("版权声明", "免责声明", "郑重声明", "声明：", "声明:", "【版权声明】", "[版权声明]")):
+        return True
+    return len(s) <= 300 and _DECL_ANY_RE.search(s) is not None
+
+
+_CREDIT_RE = re.compile(
+    r"^[(（【\[]?\s*(?:文章|新闻|信息|本文|稿件)?(?:来源|稿源|出处|来自|转载自|转自|本文转载自|本文来自|本文来源于|摘自|原载|原文载于|据)"
+    r"\s*[:：]?\s*\S{2,40}?\s*[)）】\]]?\s*$"
+)
+
+
+def is_credit_line(line: str) -> bool:
+    """A source/credit line: ``来源:国际在线``, ``(来源：人民日报)``, ``转载自新华网``,
+    ``本文来自…``, ``摘自…``. Short lines only; prose mentioning a source is not one."""
+    s = clean_line(line)
+    if not s or len(s) > 60:
+        return False
+    if _CREDIT_RE.match(s) and not s.startswith("据") or s.startswith("据") and s.endswith(("报道", "消息")) and len(s) < 30:
+        return True
+    return False
+
+
+_FURNITURE_EXACT = {
+    "相关新闻", "相关阅读", "相关链接", "相关文章", "延伸阅读", "推荐阅读", "热点推荐", "猜你喜欢", "更多",
+    "分享到", "分享", "打印", "关闭", "关闭窗口", "返回顶部", "回到顶部", "收藏", "举报", "纠错",
+    "上一篇", "下一篇", "上一页", "下一页", "首页", "返回首页", "扫一扫", "(完)", "（完）", "【完】",
+    "[责任编辑]", "点击进入专题", "我要评论", "评论", "网友评论", "发表评论", "字号：大 中 小",
+}
+_FURNITURE_START = (
+    "相关新闻", "相关阅读", "相关链接", "延伸阅读", "推荐阅读", "上一篇", "下一篇", "分享到", "扫一扫",
+    "您当前的位置", "当前位置", "您的位置", "你的位置", "所在位置", "责任编辑", "【责任编辑", "[责任编辑",
+    "(责任编辑", "（责任编辑", "编辑：", "编辑:", "(编辑", "（编辑", "【编辑", "责编", "(责编", "（责编", "【纠错】",
+    "关键词：", "关键词:", "标签：", "标签:", "Tags:", "打印本页", "【打印", "[打印", "点击排行", "返回列表",
+)
+_NAV_RE = re.compile(r"^(?:[^\s>»›]{1,12}\s*[>»›＞]\s*){2,}[^\s>»›]{0,20}$")
+
+
+def is_furniture_line(line: str) -> bool:
+    """Navigation, related-links headings, share/print buttons, trailing
+    editor lines (``责任编辑：张三``), breadcrumbs (``首页 > 新闻 > 国内``)."""
+    s = clean_line(line)
+    if not s:
+        return True
+    if s in _FURNITURE_EXACT:
+        return True
+    if len(s) <= 60 and s.startswith(_FURNITURE_START):
+        return True
+    return len(s) <= 80 and _NAV_RE.match(s) is not None
+
+
+_RELATED_HEAD = re.compile(r"^[【\[]?(?:相关新闻|相关阅读|相关链接|相关文章|延伸阅读|推荐阅读|相关报道|热点推荐|猜你喜欢)[】\]]?\s*[:：]?$")
+
+
+def is_related_heading(line: str) -> bool:
+    """A heading after which the page lists related links, not article text."""
+    return _RELATED_HEAD.match(clean_line(line)) is not None
+
+
+_END_MARK_RE = re.compile(r"\s*[(（【\[]\s*完\s*[)）】\]]\s*$")
+
+
+# ------------------------------------------------------------------ assembly
+
+
+@dataclass(frozen=True, slots=True)
+class PageParts:
+    """A page split into its parts; :mod:`newsrights.ingest` turns it into an Article."""
+
+    body: tuple[str, ...]
+    title: str | None = None
+    published: datetime | None = None
+    source: str | None = None
+    editor: str | None = None
+    responsible_editor: str | None = None
+    original_title: str | None = None
+    dateline: str | None = None
+    byline: str | None = None
+    declaration: str | None = None
+    furniture: tuple[str, ...] = ()
+    credit_lines: tuple[str, ...] = field(default=())
+
+
+def _is_title_like(line: str) -> bool:
+    return 4 <= len(line) <= 80 and not line.endswith(("。", "！", "？", ".", "；")) and parse_meta_line(line) is None
+
+
+def structure(
+    paragraphs: list[str] | tuple[str, ...],
+    *,
+    title: str | None = None,
+    take_title: bool = True,
+    declaration_lines: list[str] | None = None,
+) -> PageParts:
+    """Split a page's paragraphs into title, metadata, body, credits, declaration, furniture.
+
+    Algorithm, in order:
+
+    1. Clean every line (odd spaces → space, strip); drop empty ones.
+    2. The declaration starts at the first line, after at least one other line,
+       that :func:`is_declaration_start` accepts; it and everything after it is
+       the site's declaration (``declaration_lines``, when the caller found the
+       block elsewhere on the page, is used instead and removed from the text).
+    3. Title: ``title`` when given, otherwise the first line when it looks like
+       one (short, no closing full stop, not a meta line) and ``take_title``.
+    4. Header: while the next lines are meta lines, ``原标题`` lines, bylines or
+       credit lines they fill the fields and are not body.
+    5. Body: the rest, minus furniture (navigation, related-link lists — all
+       lines after a 相关新闻 heading —, editor lines, share buttons) and minus
+       meta/credit/byline-only lines, which fill the fields and
+       ``credit_lines``. The first body paragraph loses its dateline (and a
+       byline in parentheses after it); the last loses a trailing
+       ``(记者 …)`` byline and an ``(完)`` end mark.
+    """
+    lines = [clean_line(p) for p in paragraphs]
+    lines = [ln for ln in lines if ln]
+    furniture: list[str] = []
+    credits: list[str] = []
+    declaration: str | None = None
+
+    if declaration_lines:
+        decl = [clean_line(x) for x in declaration_lines if clean_line(x)]
+        declaration = "\n".join(decl)
+        dset = set(decl)
+        lines = [ln for ln in lines if ln not in dset]
+    else:
+        for i in range(1, len(lines)):
+            if is_declaration_start(lines[i]):
+                declaration = "\n".join(lines[i:])
+                lines = lines[:i]
+                break
+
+    fields: dict[str, str] = {}
+    published: datetime | None = None
+    original_title: str | None = None
+    byline: str | None = None
+    dateline: str | None = None
+
+    def take_meta(meta: MetaLine, line: str) -> None:
+        nonlocal published, byline
+        for k, v in meta.fields:
+            if k == "author":
+                if byline is None:
+                    byline = v
+            else:
+                fields.setdefault(k, v)
+            if k == "source":
+                credits.append(f"来源:{v}")
+        if meta.published and published is None:
+            published = meta.published
+
+    i = 0
+    if title is None and take_title and lines and _is_title_like(lines[0]):
+        title = lines[0]
+        i = 1
+    elif title is not None and lines and clean_line(title) == lines[0]:
+        i = 1
+    # header zone
+    while i < len(lines):
+        ln = lines[i]
+        meta = parse_meta_line(ln)
+        if meta is not None:
+            take_meta(meta, ln)
+            furniture.append(ln)
+            i += 1
+            continue
+        ot = parse_original_title(ln)
+        if ot:
+            original_title = original_title or ot
+            i += 1
+            continue
+        by = parse_byline(ln)
+        if by:
+            byline = byline or by
+            credits.append(by)
+            i += 1
+            continue
+        if is_credit_line(ln):
+            credits.append(ln)
+            i += 1
+            continue
+        if is_furniture_line(ln) and len(ln) < 40:
+            furniture.append(ln)
+            i += 1
+            continue
+        break
+
+    body: list[str] = []
+    in_related = False
+    for ln in lines[i:]:
+        if in_related:
+            furniture.append(ln)
+            continue
+        if is_related_heading(ln):
+            in_related = True
+            furniture.append(ln)
+            continue
+        ot = parse_original_title(ln)
+        if ot:
+            original_title = original_title or ot
+            continue
+        if is_furniture_line(ln):
+            meta = parse_meta_line(ln)
+            if meta is not None:
+                take_meta(meta, ln)
+            furniture.append(ln)
+            continue
+        meta = parse_meta_line(ln)
+        if meta is not None and len(ln) < 80:
+            take_meta(meta, ln)
+            furniture.append(ln)
+            continue
+        if is_credit_line(ln):
+            credits.append(ln)
+            continue
+        by = parse_byline(ln.strip("()（）[]【】"))
+        if by and len(ln) <= 30:
+            byline = byline or by
+            credits.append(by)
+            continue
+        body.append(ln)
+
+    if body:
+        dl, dby, rest = split_dateline(body[0])
+        if dl:
+            dateline = dl
+            credits.insert(0, dl)
+            if dby:
+                byline = byline or dby
+                credits.append(dby)
+            if rest:
+                body[0] = rest
+            else:
+                body.pop(0)
+    while body:
+        last = _END_MARK_RE.sub("", body[-1])
+        last, tby = split_trailing_byline(last)
+        last = _END_MARK_RE.sub("", last)
+        if tby:
+            byline = byline or tby
+            credits.append(tby)
+        if last:
+            body[-1] = last
+            break
+        body.pop()
+
+    return PageParts(
+        body=tuple(body),
+        title=title,
+        published=published,
+        source=fields.get("source"),
+        editor=fields.get("editor"),
+        responsible_editor=fields.get("responsible_editor"),
+        original_title=original_title,
+        dateline=dateline,
+        byline=byline,
+        declaration=declaration,
+        furniture=tuple(furniture),
+        credit_lines=tuple(dict.fromkeys(credits)),
+    )
