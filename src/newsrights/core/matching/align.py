@@ -1,0 +1,178 @@
+"""Local alignment of a page against one article: seed, extend into runs, chain into regions.
+
+1. **Seeds** — every ``k``-unit shingle the two texts share gives seed pairs
+   ``(page unit i, article unit j)`` (a hash repeated more than
+   ``_MAX_REPEAT`` times in the article is ignored: it is boilerplate within the
+   article and would only multiply seeds).
+2. **Runs** — seeds on the same diagonal ``j - i`` at consecutive positions are
+   one exact run covering ``len + k - 1`` units of each text.
+3. **Chains** — runs sorted by page position are chained greedily into
+   *regions*: a run joins the open region whose last run ends at most
+   ``max_gap`` units before it in both texts, with the diagonal drifting at most
+   ``max_shift`` units (an inserted or deleted phrase, a changed character). Each
+   region keeps its own diagonal, so reordered paragraphs, or excerpts taken from
+   anywhere, are separate regions rather than one global diagonal (the reason
+   passim's single alignment cannot follow reordering).
+4. **Floors** — a region counts when its exactly matched characters are at least
+   ``min_region`` and its density (matched / spanned characters) reaches
+   ``min_density`` on at least one side: an inserted advert lowers the page side
+   only, a dropped sentence the article side only, while a templated report with
+   new numbers everywhere is sparse on both sides and fails.
+
+All offsets here are in *units*; :mod:`detect` converts them to characters of the
+normalised and then the original texts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from newsrights.core.matching.params import MatchParams
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+_MAX_REPEAT = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """One aligned passage: page units ``[page_start, page_end)``, article units
+    ``[article_start, article_end)`` and its exact runs ``(page, article, length)``
+    in units."""
+
+    page_start: int
+    page_end: int
+    article_start: int
+    article_end: int
+    runs: tuple[tuple[int, int, int], ...]
+
+
+def seeds(page_sh: U64, art_sh: U64) -> tuple[I64, I64]:
+    """Seed pairs (page shingle index, article shingle index) of equal shingle hashes."""
+    if len(page_sh) == 0 or len(art_sh) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    order = np.argsort(art_sh, kind="stable")
+    sorted_art = art_sh[order]
+    lo = np.searchsorted(sorted_art, page_sh, "left")
+    hi = np.searchsorted(sorted_art, page_sh, "right")
+    cnt = hi - lo
+    ok = (cnt > 0) & (cnt <= _MAX_REPEAT)
+    if not ok.any():
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    pi = np.flatnonzero(ok)
+    lo, cnt = lo[pi], cnt[pi]
+    owner = np.repeat(pi, cnt)
+    offs = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    aj = order[np.repeat(lo, cnt) + offs]
+    return owner.astype(np.int64), aj.astype(np.int64)
+
+
+def runs(pi: I64, aj: I64) -> list[tuple[int, int, int]]:
+    """Exact runs ``(page start, article start, seed count)`` sorted by page start."""
+    if len(pi) == 0:
+        return []
+    diag = aj - pi
+    order = np.lexsort((pi, diag))
+    pi, diag = pi[order], diag[order]
+    brk = np.ones(len(pi), dtype=bool)
+    brk[1:] = (diag[1:] != diag[:-1]) | (pi[1:] != pi[:-1] + 1)
+    starts = np.flatnonzero(brk)
+    lengths = np.diff(np.append(starts, len(pi)))
+    p0 = pi[starts]
+    a0 = p0 + diag[starts]
+    by_page = np.lexsort((a0, p0))
+    return list(zip(p0[by_page].tolist(), a0[by_page].tolist(), lengths[by_page].tolist(), strict=True))
+
+
+def chain(run_list: list[tuple[int, int, int]], k: int, params: MatchParams) -> list[list[tuple[int, int, int]]]:
+    """Greedy chaining of runs (sorted by page start) into regions; see the module docstring."""
+    open_: list[list[tuple[int, int, int]]] = []
+    done: list[list[tuple[int, int, int]]] = []
+    ends: list[tuple[int, int]] = []  # (page end, article end) of each open chain, in units
+    for p, a, n in run_list:
+        pe_new, ae_new = p + n - 1 + k, a + n - 1 + k
+        best = -1
+        best_gap = 1 << 30
+        still_open = []
+        still_ends = []
+        for ch, (pe, ae) in zip(open_, ends, strict=True):
+            if p - pe > params.max_gap:
+                done.append(ch)
+                continue
+            still_open.append(ch)
+            still_ends.append((pe, ae))
+        open_, ends = still_open, still_ends
+        for c, (pe, ae) in enumerate(ends):
+            gp, ga = p - pe, a - ae
+            if gp < -k or ga < -k or gp > params.max_gap or ga > params.max_gap:
+                continue
+            if abs(gp - ga) > params.max_shift:
+                continue
+            g = max(gp, ga, 0) + abs(gp - ga)
+            if g < best_gap:
+                best, best_gap = c, g
+        if best >= 0:
+            open_[best].append((p, a, n))
+            pe, ae = ends[best]
+            ends[best] = (max(pe, pe_new), max(ae, ae_new))
+        else:
+            open_.append([(p, a, n)])
+            ends.append((pe_new, ae_new))
+    return done + open_
+
+
+def _union_chars(intervals: list[tuple[int, int]], cum: I64) -> int:
+    """Characters covered by a union of unit intervals (``cum[u]`` = chars before unit ``u``)."""
+    if not intervals:
+        return 0
+    intervals.sort()
+    total = 0
+    cs, ce = intervals[0]
+    for s, e in intervals[1:]:
+        if s <= ce:
+            ce = max(ce, e)
+        else:
+            total += int(cum[ce] - cum[cs])
+            cs, ce = s, e
+    return total + int(cum[ce] - cum[cs])
+
+
+def align(
+    page_sh: U64,
+    art_sh: U64,
+    page_cum: I64,
+    art_cum: I64,
+    k: int,
+    params: MatchParams,
+) -> list[Region]:
+    """Aligned regions between a page and an article that pass the floors.
+
+    ``page_sh``/``art_sh`` are the ``k``-shingle hashes; ``*_cum`` the cumulative
+    character counts per unit (length ``units + 1``), used to measure regions in
+    normalised characters.
+    """
+    pi, aj = seeds(page_sh, art_sh)
+    run_list = runs(pi, aj)
+    out: list[Region] = []
+    n_page, n_art = len(page_cum) - 1, len(art_cum) - 1
+    for ch in chain(run_list, k, params):
+        p_iv = [(p, min(p + n - 1 + k, n_page)) for p, _, n in ch]
+        a_iv = [(a, min(a + n - 1 + k, n_art)) for _, a, n in ch]
+        ps, pe = min(s for s, _ in p_iv), max(e for _, e in p_iv)
+        as_, ae = min(s for s, _ in a_iv), max(e for _, e in a_iv)
+        matched_p = _union_chars(p_iv, page_cum)
+        matched_a = _union_chars(a_iv, art_cum)
+        matched = min(matched_p, matched_a)
+        if matched < params.min_region:
+            continue
+        span_p = int(page_cum[pe] - page_cum[ps]) or 1
+        span_a = int(art_cum[ae] - art_cum[as_]) or 1
+        if max(matched_p / span_p, matched_a / span_a) < params.min_density:
+            continue
+        out.append(Region(ps, pe, as_, ae, tuple(ch)))
+    out.sort(key=lambda r: (r.page_start, r.article_start))
+    return out

@@ -1,0 +1,356 @@
+"""The detector: an incremental index of catalog articles and the check of one page text.
+
+``Detector(params)`` holds, per article, a compact :class:`Sketch` (MinHash
+signature + sampled passage anchors) in numpy arrays and posting tables, and the
+article text (or a ``text_source`` callable that fetches it, so a large catalog
+need not keep texts in memory).
+
+``check(text)``:
+
+1. normalise the page (:func:`newsrights.core.normalize.normalize`), split it in
+   units and shingles;
+2. **candidates** = articles sharing an LSH band with the page (whole or nearly
+   whole copies) ∪ articles sharing at least ``min_anchors`` distinct passage
+   anchors whose document frequency is at most ``df_cap`` (excerpts embedded in
+   other stories; formulaic phrases held by many articles do not count);
+3. **align** each candidate (:func:`newsrights.core.matching.align.align`) and
+   measure: ``article_coverage`` (share of the article's normalised characters
+   inside aligned regions), ``page_coverage`` (same for the page), spans in
+   original offsets of both texts (merged when closer than ``merge_gap``
+   normalised characters), and the similarity figures ``jaccard`` (MinHash
+   estimate), ``containment`` (share of the article's shingles found in the
+   page) and ``aligned_chars`` (exactly matched article characters);
+4. **label**: ``whole`` (article coverage ≥ ``whole_coverage``), ``excerpt``
+   (≥ ``min_excerpt_chars`` aligned characters), else ``not_derived`` (returned
+   only with ``include_not_derived=True``).
+
+Pure and deterministic: the same params, articles and text give the same findings
+in the same order (by article coverage, then article id).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from newsrights.core.matching import align as _align
+from newsrights.core.matching.index import PostingTable
+from newsrights.core.matching.minhash import band_keys, jaccard, signature
+from newsrights.core.matching.params import DEFAULT_PARAMS, MatchParams
+from newsrights.core.matching.shingles import Units, shingles, units
+from newsrights.core.model import Finding, Span
+from newsrights.core.normalize import NormText, normalize
+
+U32 = npt.NDArray[np.uint32]
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+#: At most this many candidates are aligned per page (best retrieval scores first).
+MAX_CANDIDATES = 64
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Prepared:
+    """A text made ready for matching: normalised, in units, shingled, signed."""
+
+    norm: NormText
+    units: Units
+    cum: I64
+    shingles: U64
+    anchors: U64
+    signature: U32
+
+    @property
+    def chars(self) -> int:
+        return int(self.cum[-1])
+
+
+def prepare(text: str, params: MatchParams = DEFAULT_PARAMS) -> Prepared:
+    """Normalise, split and hash one text (pure)."""
+    norm = normalize(text)
+    u = units(norm)
+    cum = np.zeros(len(u) + 1, np.int64)
+    if len(u):
+        np.cumsum(u.ends - u.starts, out=cum[1:])
+    sh = shingles(u.hashes, params.k)
+    sig = signature(np.unique(sh), params.num_perm)
+    return Prepared(norm, u, cum, sh, anchors_of(u.hashes, params), sig)
+
+
+def anchors_of(unit_hashes: U64, params: MatchParams) -> U64:
+    """Passage anchors: the distinct ``anchor_k``-unit shingles whose hash is 0 mod ``anchor_mod``."""
+    if len(unit_hashes) < params.anchor_k:
+        return np.zeros(0, np.uint64)
+    a = shingles(unit_hashes, params.anchor_k)
+    return np.unique(a[(a % np.uint64(params.anchor_mod)) == 0])
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Sketch:
+    """What the index keeps of one article: its signature and anchors (storable as bytes)."""
+
+    article_id: str
+    uri: str
+    signature: U32
+    anchors: U64
+    chars: int
+
+    def signature_bytes(self) -> bytes:
+        return self.signature.astype("<u4").tobytes()
+
+    def anchors_bytes(self) -> bytes:
+        return self.anchors.astype("<u8").tobytes()
+
+    @classmethod
+    def from_bytes(cls, article_id: str, uri: str, sig: bytes, anchors: bytes, chars: int) -> Sketch:
+        return cls(
+            article_id,
+            uri,
+            np.frombuffer(sig, dtype="<u4").astype(np.uint32),
+            np.frombuffer(anchors, dtype="<u8").astype(np.uint64),
+            chars,
+        )
+
+
+def sketch(article_id: str, uri: str, text: str, params: MatchParams = DEFAULT_PARAMS) -> Sketch:
+    """The sketch of one article (pure; the Spark job and the database use this)."""
+    p = prepare(text, params)
+    return Sketch(article_id, uri, p.signature, p.anchors, p.chars)
+
+
+class Detector:
+    """An incremental index of articles; :meth:`check` finds their reuse in a text."""
+
+    def __init__(
+        self,
+        params: MatchParams = DEFAULT_PARAMS,
+        *,
+        text_source: Callable[[str], str | None] | None = None,
+        cache_size: int = 512,
+    ) -> None:
+        self.params = params
+        self._text_source = text_source
+        self._texts: dict[str, str] = {}
+        self._ids: list[str] = []
+        self._uris: list[str] = []
+        self._doc: dict[str, int] = {}
+        self._alive = np.zeros(1024, dtype=np.bool_)
+        self._sigs = np.zeros((1024, params.num_perm), dtype=np.uint32)
+        self._bands = PostingTable()
+        self._anchors = PostingTable()
+        self._cache: OrderedDict[str, Prepared] = OrderedDict()
+        self._cache_size = cache_size
+
+    # ------------------------------------------------------------------ index
+    def __len__(self) -> int:
+        return len(self._doc)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._doc
+
+    def article_ids(self) -> list[str]:
+        return sorted(self._doc)
+
+    def add(self, article_id: str, uri: str, text: str) -> Sketch:
+        """Index one article (replacing an earlier version with the same id)."""
+        s = sketch(article_id, uri, text, self.params)
+        self.add_sketch(s, text)
+        return s
+
+    def add_sketch(self, s: Sketch, text: str | None = None) -> None:
+        """Index a precomputed sketch; ``text`` is kept unless a ``text_source`` was given."""
+        if s.article_id in self._doc:
+            self.remove(s.article_id)
+        doc = len(self._ids)
+        if doc >= len(self._alive):
+            grow = max(1024, len(self._alive))
+            self._alive = np.concatenate([self._alive, np.zeros(grow, np.bool_)])
+            self._sigs = np.concatenate([self._sigs, np.zeros((grow, self.params.num_perm), np.uint32)])
+        self._ids.append(s.article_id)
+        self._uris.append(s.uri)
+        self._doc[s.article_id] = doc
+        self._alive[doc] = True
+        self._sigs[doc] = s.signature
+        if s.chars:
+            self._bands.add(band_keys(s.signature, self.params.bands, self.params.rows), doc)
+            self._anchors.add(s.anchors, doc)
+        if text is not None and self._text_source is None:
+            self._texts[s.article_id] = text
+        self._cache.pop(s.article_id, None)
+
+    def add_many(self, items: Iterable[tuple[str, str, str]]) -> int:
+        """Index ``(article_id, uri, text)`` triples; returns how many."""
+        n = 0
+        for article_id, uri, text in items:
+            self.add(article_id, uri, text)
+            n += 1
+        return n
+
+    def remove(self, article_id: str) -> bool:
+        """Withdraw an article; True if it was indexed."""
+        doc = self._doc.pop(article_id, None)
+        if doc is None:
+            return False
+        self._alive[doc] = False
+        self._texts.pop(article_id, None)
+        self._cache.pop(article_id, None)
+        return True
+
+    def compact(self) -> None:
+        """Merge pending index additions now (otherwise done lazily and amortised)."""
+        alive = self._alive[: len(self._ids)]
+        self._bands.compact(alive)
+        self._anchors.compact(alive)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the index arrays (not the texts)."""
+        n = len(self._ids)
+        return self._bands.nbytes + self._anchors.nbytes + self._sigs[:n].nbytes + self._alive[:n].nbytes
+
+    # ------------------------------------------------------------------ check
+    def _article(self, article_id: str) -> Prepared | None:
+        hit = self._cache.get(article_id)
+        if hit is not None:
+            self._cache.move_to_end(article_id)
+            return hit
+        text = self._texts.get(article_id)
+        if text is None and self._text_source is not None:
+            text = self._text_source(article_id)
+        if text is None:
+            return None
+        p = prepare(text, self.params)
+        self._cache[article_id] = p
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return p
+
+    def candidates(self, page: Prepared) -> list[tuple[int, float]]:
+        """Candidate documents with a retrieval score (band hits + distinct anchors), best first."""
+        if not self._doc or page.chars == 0:
+            return []
+        params = self.params
+        alive = self._alive[: len(self._ids)]
+        score: dict[int, float] = {}
+        _, docs, _ = self._bands.lookup(band_keys(page.signature, params.bands, params.rows), alive)
+        if len(docs):
+            d, c = np.unique(docs, return_counts=True)
+            for doc, cnt in zip(d.tolist(), c.tolist(), strict=True):
+                score[doc] = score.get(doc, 0.0) + 100.0 + cnt
+        if len(page.anchors):
+            q, docs, _ = self._anchors.lookup(page.anchors, alive, max_df=params.df_cap)
+            if len(docs):
+                pairs = np.unique(np.stack([docs.astype(np.int64), q]), axis=1)
+                d, c = np.unique(pairs[0], return_counts=True)
+                for doc, cnt in zip(d.tolist(), c.tolist(), strict=True):
+                    if cnt >= params.min_anchors:
+                        score[doc] = score.get(doc, 0.0) + cnt
+        ranked = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))
+        return ranked[:MAX_CANDIDATES]
+
+    def check(self, text: str, *, page_url: str = "", include_not_derived: bool = False) -> list[Finding]:
+        """Findings for one page text against every indexed article (see the module docstring)."""
+        return self.check_prepared(prepare(text, self.params), page_url=page_url,
+                                   include_not_derived=include_not_derived)
+
+    def check_prepared(
+        self, page: Prepared, *, page_url: str = "", include_not_derived: bool = False
+    ) -> list[Finding]:
+        out: list[Finding] = []
+        for doc, _score in self.candidates(page):
+            article_id = self._ids[doc]
+            art = self._article(article_id)
+            if art is None:
+                continue
+            f = compare(page, art, article_id, self._uris[doc], self.params, page_url=page_url)
+            if f.label != "not_derived" or include_not_derived:
+                out.append(f)
+        out.sort(key=lambda f: (-f.article_coverage, f.article_id))
+        return out
+
+    def compare_texts(self, page_text: str, article_text: str, *, article_id: str = "",
+                      uri: str = "", page_url: str = "") -> Finding:
+        """Align one page text with one article text directly (no index)."""
+        p = prepare(page_text, self.params)
+        a = prepare(article_text, self.params)
+        return compare(p, a, article_id, uri, self.params, page_url=page_url)
+
+
+def _merge_intervals(iv: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(iv):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def compare(
+    page: Prepared, art: Prepared, article_id: str, uri: str, params: MatchParams, *, page_url: str = ""
+) -> Finding:
+    """Align one prepared page with one prepared article and build the finding (pure)."""
+    k = params.k
+    regions = _align.align(page.shingles, art.shingles, page.cum, art.cum, k, params)
+    a_iv = _merge_intervals([(r.article_start, r.article_end) for r in regions])
+    p_iv = _merge_intervals([(r.page_start, r.page_end) for r in regions])
+    a_chars = sum(int(art.cum[e] - art.cum[s]) for s, e in a_iv)
+    p_chars = sum(int(page.cum[e] - page.cum[s]) for s, e in p_iv)
+    exact: list[tuple[int, int]] = []
+    for r in regions:
+        exact.extend((a, min(a + n - 1 + k, len(art.units))) for _, a, n in r.runs)
+    aligned = sum(int(art.cum[e] - art.cum[s]) for s, e in _merge_intervals(exact))
+    art_cov = a_chars / art.chars if art.chars else 0.0
+    page_cov = p_chars / page.chars if page.chars else 0.0
+    if regions and art_cov >= params.whole_coverage:
+        label = "whole"
+    elif regions and aligned >= params.min_excerpt_chars:
+        label = "excerpt"
+    else:
+        label = "not_derived"
+    spans = _spans(regions, page, art, params)
+    inter = np.intersect1d(page.shingles, art.shingles, assume_unique=False)
+    ua = np.unique(art.shingles)
+    containment = len(inter) / len(ua) if len(ua) else 0.0
+    return Finding(
+        page_url=page_url,
+        article_id=article_id,
+        article_uri=uri,
+        label=label,  # type: ignore[arg-type]
+        article_coverage=min(1.0, art_cov),
+        page_coverage=min(1.0, page_cov),
+        spans=spans,
+        params=params.name,
+        similarity=(
+            ("jaccard", jaccard(page.signature, art.signature)),
+            ("containment", containment),
+            ("aligned_chars", float(aligned)),
+        ),
+    )
+
+
+def _spans(regions: list[_align.Region], page: Prepared, art: Prepared, params: MatchParams) -> tuple[Span, ...]:
+    """Regions → normalised character ranges, merged when close, → original offsets."""
+    pu, au = page.units, art.units
+    ranges: list[list[int]] = []
+    for r in sorted(regions, key=lambda r: (r.page_start, r.article_start)):
+        ps, pe = int(pu.starts[r.page_start]), int(pu.ends[r.page_end - 1])
+        as_, ae = int(au.starts[r.article_start]), int(au.ends[r.article_end - 1])
+        if ranges:
+            last = ranges[-1]
+            if (0 <= ps - last[1] <= params.merge_gap and 0 <= as_ - last[3] <= params.merge_gap) or (
+                ps < last[1] and as_ < last[3] and ps >= last[0] and as_ >= last[2]
+            ):
+                last[1], last[3] = max(last[1], pe), max(last[3], ae)
+                continue
+        ranges.append([ps, pe, as_, ae])
+    spans = []
+    for ps, pe, as_, ae in ranges:
+        ops, ope = page.norm.to_original(ps, pe)
+        oas, oae = art.norm.to_original(as_, ae)
+        spans.append(Span(oas, oae, ops, ope))
+    return tuple(spans)

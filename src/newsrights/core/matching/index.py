@@ -1,0 +1,132 @@
+"""Incremental, compact inverted tables: LSH band keys and passage anchors → documents.
+
+:class:`PostingTable` maps ``uint64`` keys to ``int32`` document numbers with two
+sorted numpy arrays (keys, docs) plus a small sorted *delta* of recent additions;
+the delta merges into the main arrays when it grows past 1/8 of them (amortised
+O(log n) per posting, no rebuild). Withdrawn documents are masked by the caller's
+``alive`` array and physically dropped at the next merge. Memory: 12 bytes per
+posting, no Python object per posting.
+
+Look-ups are vectorised ``searchsorted`` over all query keys at once, and return
+for each hit the query key's position, the document and the key's document
+frequency (``df``) so that formulaic keys can be ignored (passim's df cap).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+U64 = npt.NDArray[np.uint64]
+I32 = npt.NDArray[np.int32]
+I64 = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def _ranges(lo: I64, hi: I64) -> tuple[I64, I64]:
+    """Flatten ``[lo[i], hi[i])`` into (owner i, position) arrays."""
+    counts = hi - lo
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    owner = np.repeat(np.arange(len(lo)), counts)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return owner, np.repeat(lo, counts) + offsets
+
+
+class PostingTable:
+    """A multimap ``uint64 key → int32 doc`` with incremental additions."""
+
+    __slots__ = ("_keys", "_docs", "_dkeys", "_ddocs", "_pend_keys", "_pend_docs", "_pending")
+
+    def __init__(self) -> None:
+        self._keys: U64 = np.zeros(0, np.uint64)
+        self._docs: I32 = np.zeros(0, np.int32)
+        self._dkeys: U64 = np.zeros(0, np.uint64)
+        self._ddocs: I32 = np.zeros(0, np.int32)
+        self._pend_keys: list[U64] = []
+        self._pend_docs: list[I32] = []
+        self._pending = 0
+
+    def __len__(self) -> int:
+        return len(self._keys) + len(self._dkeys) + self._pending
+
+    @property
+    def nbytes(self) -> int:
+        return self._keys.nbytes + self._docs.nbytes + self._dkeys.nbytes + self._ddocs.nbytes
+
+    def add(self, keys: U64, doc: int) -> None:
+        if len(keys):
+            self._pend_keys.append(np.asarray(keys, np.uint64))
+            self._pend_docs.append(np.full(len(keys), doc, np.int32))
+            self._pending += len(keys)
+
+    def add_many(self, keys: U64, docs: I32) -> None:
+        if len(keys):
+            self._pend_keys.append(np.asarray(keys, np.uint64))
+            self._pend_docs.append(np.asarray(docs, np.int32))
+            self._pending += len(keys)
+
+    def flush(self, alive: BoolArray | None = None) -> None:
+        """Sort pending additions into the delta; merge the delta into the main arrays when large."""
+        if self._pending:
+            keys = np.concatenate([self._dkeys, *self._pend_keys])
+            docs = np.concatenate([self._ddocs, *self._pend_docs])
+            self._pend_keys, self._pend_docs, self._pending = [], [], 0
+            order = np.argsort(keys, kind="stable")
+            self._dkeys, self._ddocs = keys[order], docs[order]
+        if len(self._dkeys) and len(self._dkeys) * 8 >= len(self._keys):
+            self.compact(alive)
+
+    def compact(self, alive: BoolArray | None = None) -> None:
+        """Merge everything into the main arrays, dropping withdrawn documents."""
+        if self._pending:
+            self._dkeys = np.concatenate([self._dkeys, *self._pend_keys])
+            self._ddocs = np.concatenate([self._ddocs, *self._pend_docs])
+            self._pend_keys, self._pend_docs, self._pending = [], [], 0
+        keys = np.concatenate([self._keys, self._dkeys])
+        docs = np.concatenate([self._docs, self._ddocs])
+        if alive is not None and len(docs):
+            keep = alive[docs]
+            keys, docs = keys[keep], docs[keep]
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._docs = keys[order], docs[order]
+        self._dkeys, self._ddocs = np.zeros(0, np.uint64), np.zeros(0, np.int32)
+
+    def lookup(
+        self, query: U64, alive: BoolArray | None = None, max_df: int | None = None
+    ) -> tuple[I64, I32, I64]:
+        """For each posting of each query key: (query position, doc, df of that key).
+
+        Keys with a df above ``max_df`` are skipped without expanding their postings.
+
+        ``df`` counts postings of live and withdrawn documents alike until the next
+        compaction (a slight over-estimate, never an under-estimate).
+        """
+        self.flush(alive)
+        qs: list[I64] = []
+        ds: list[I32] = []
+        dfs: list[I64] = []
+        df_total = np.zeros(len(query), np.int64)
+        parts = []
+        for keys, docs in ((self._keys, self._docs), (self._dkeys, self._ddocs)):
+            if not len(keys):
+                continue
+            lo = np.searchsorted(keys, query, "left")
+            hi = np.searchsorted(keys, query, "right")
+            df_total += hi - lo
+            parts.append((lo, hi, docs))
+        for lo, hi, docs in parts:
+            if max_df is not None:
+                hi = np.where(df_total > max_df, lo, hi)
+            owner, pos = _ranges(lo, hi)
+            qs.append(owner)
+            ds.append(docs[pos])
+            dfs.append(df_total[owner])
+        if not qs:
+            return np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int64)
+        q, d, f = np.concatenate(qs), np.concatenate(ds), np.concatenate(dfs)
+        if alive is not None and len(d):
+            keep = alive[d]
+            q, d, f = q[keep], d[keep], f[keep]
+        return q, d, f

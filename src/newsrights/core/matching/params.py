@@ -1,0 +1,76 @@
+"""The frozen, named parameters of the matcher.
+
+Every :class:`~newsrights.core.model.Finding` carries ``params.name`` so that a
+finding can be reproduced exactly: same name, same shingles, same hashes, same
+thresholds. Changing any field that changes results must change ``version``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class MatchParams:
+    """Matching parameters.
+
+    Retrieval
+      * ``k`` — shingle length in *units* (a unit is one CJK character or one
+        Latin word / number); ``num_perm = bands * rows`` MinHash permutations,
+        LSH with ``bands`` bands of ``rows`` rows (Jaccard threshold about
+        ``(1/bands) ** (1/rows)``).
+      * ``anchor_k`` / ``anchor_mod`` — passage anchors are the ``anchor_k``-unit
+        shingles whose hash is ``0 mod anchor_mod`` (content-defined sampling, so
+        the page and the article pick the same anchors); an anchor held by more
+        than ``df_cap`` articles is formulaic and ignored (passim's df cap).
+        A candidate needs ``min_anchors`` distinct shared anchors.
+    Alignment
+      * seeds are shared ``k``-unit shingles; seeds chain into one region when the
+        gap is at most ``max_gap`` units and the diagonal drifts at most
+        ``max_shift`` units; a region counts when it covers at least
+        ``min_region`` normalised characters at density ``min_density``
+        (covered / spanned characters, in both texts).
+    Labels
+      * ``whole`` when the article coverage is at least ``whole_coverage``;
+        ``excerpt`` when at least ``min_excerpt_chars`` normalised article
+        characters are reused; otherwise ``not_derived``.
+    """
+
+    k: int = 5
+    bands: int = 32
+    rows: int = 4
+    anchor_k: int = 12
+    anchor_mod: int = 8
+    df_cap: int = 50
+    min_anchors: int = 3
+    max_gap: int = 40
+    max_shift: int = 12
+    min_region: int = 30
+    min_density: float = 0.8
+    whole_coverage: float = 0.8
+    min_excerpt_chars: int = 50
+    merge_gap: int = 8
+    seed: int = 20240601
+    version: int = 1
+    label: str = field(default="", compare=False)
+
+    @property
+    def num_perm(self) -> int:
+        return self.bands * self.rows
+
+    @property
+    def name(self) -> str:
+        """A label that identifies these parameters, e.g. ``mh128b32r4-k5-a12m8-v1``."""
+        if self.label:
+            return self.label
+        return (
+            f"mh{self.num_perm}b{self.bands}r{self.rows}-k{self.k}"
+            f"-a{self.anchor_k}m{self.anchor_mod}-v{self.version}"
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+#: The parameters the product ships with.
+DEFAULT_PARAMS = MatchParams()
