@@ -1,0 +1,418 @@
+"""HTML pages → Article: trafilatura for the main text, our own rules for Chinese news metadata.
+
+:func:`article_from_html` works in five steps:
+
+1. **Decode** with :func:`newsrights.ingest.encoding.decode` (declared charset
+   from the content type or ``<meta charset>``, verified, with fallbacks).
+2. **Page lines**: the visible text of the page, one line per block element
+   (selectolax; scripts, styles and forms dropped). This is what a reader sees
+   and where the Chinese meta lines (``来源：… 编辑：…``) and the site's
+   declaration live, which main-text extractors usually throw away.
+3. **Main text**: trafilatura's ``bare_extraction`` (comments off, tables on),
+   its lines cleaned of table pipes; when trafilatura returns little or
+   nothing, the densest run of long page lines is used instead.
+4. **Structure**: :func:`newsrights.core.metadata.structure` splits the main
+   text into body, credit lines, byline, dateline, furniture.
+5. **Metadata**, each from the most reliable place that states it: title from
+   ``<h1>`` when ``<title>``/``og:title`` contains it, else ``og:title``,
+   JSON-LD ``headline``, the ``<title>`` with the site suffix cut off; the date
+   and source from the meta lines next to the title, then JSON-LD
+   ``datePublished``/``article:published_time``/``<meta name="pubdate">``,
+   then trafilatura; byline from the text, else ``<meta name="author">`` or
+   JSON-LD ``author``. The declaration block is found in the page lines
+   (:func:`newsrights.core.metadata.is_declaration_start`) and kept whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from datetime import datetime
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from newsrights.core.metadata import (
+    MetaLine,
+    clean_line,
+    is_declaration_start,
+    is_furniture_line,
+    parse_byline,
+    parse_datetime,
+    parse_meta_line,
+    structure,
+)
+from newsrights.core.model import Article, Rejected
+from newsrights.ingest.encoding import decode, sniff_declared
+
+log = logging.getLogger(__name__)
+
+_BLOCK_TAGS = (
+    "p,div,br,li,ul,ol,tr,td,th,table,h1,h2,h3,h4,h5,h6,section,article,header,footer,"
+    "nav,aside,blockquote,pre,dd,dt,dl,figure,figcaption,center,form,hr,tbody,thead,main"
+)
+_DROP_TAGS = ["script", "style", "noscript", "template", "iframe", "svg", "object", "select", "option", "textarea", "button"]
+
+
+def _tree(html: bytes | str) -> LexborHTMLParser:
+    if isinstance(html, bytes):
+        html, _ = decode(html, sniff_declared(html))
+    return LexborHTMLParser(html)
+
+
+def _lines_of(tree: LexborHTMLParser) -> list[str]:
+    root = tree.body or tree.root
+    if root is None:
+        return []
+    for tag in _DROP_TAGS:
+        for node in root.css(tag):
+            node.decompose()
+    for node in root.css(_BLOCK_TAGS):
+        node.insert_before("\n")
+        node.insert_after("\n")
+    text = root.text(deep=True)
+    out = []
+    for raw in text.split("\n"):
+        ln = clean_line(re.sub(r"[ \t\r\f\v]+", " ", raw))
+        if ln:
+            out.append(ln)
+    return out
+
+
+def fast_text(html: bytes | str) -> tuple[str | None, str]:
+    """Cheap ``(title, text)`` of a page with selectolax: ``<title>`` and the
+    visible text, one line per block element. For matching before the
+    careful extraction; no boilerplate removal."""
+    tree = _tree(html)
+    node = tree.css_first("title")
+    title = clean_line(node.text()) if node is not None else None
+    return (title or None), "\n".join(_lines_of(tree))
+
+
+# ----------------------------------------------------------------- metadata
+
+
+def _meta(tree: LexborHTMLParser) -> dict[str, str]:
+    """``<meta>`` tags by lower-cased name/property (first value wins)."""
+    out: dict[str, str] = {}
+    for node in tree.css("meta"):
+        attrs = node.attributes
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or attrs.get("http-equiv") or "").strip().lower()
+        val = (attrs.get("content") or "").strip()
+        if key and val and key not in out:
+            out[key] = val
+    return out
+
+
+def _jsonld(tree: LexborHTMLParser) -> dict[str, Any]:
+    """The first JSON-LD object of an article type (NewsArticle, Article, ReportageNewsArticle …)."""
+    for node in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(node.text() or "")
+        except (ValueError, TypeError):
+            continue
+        stack: list[Any] = [data]
+        while stack:
+            obj = stack.pop(0)
+            if isinstance(obj, list):
+                stack.extend(obj)
+            elif isinstance(obj, dict):
+                typ = obj.get("@type")
+                types = typ if isinstance(typ, list) else [typ]
+                if any(isinstance(t, str) and t.endswith("Article") or t == "BlogPosting" for t in types):
+                    return obj
+                if "@graph" in obj:
+                    stack.extend(obj["@graph"] if isinstance(obj["@graph"], list) else [obj["@graph"]])
+    return {}
+
+
+def _names(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        names = [n for n in (_names(v) for v in value) if n]
+        return ", ".join(names) if names else None
+    return None
+
+
+_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–| - )\s*")
+
+
+def _strip_site_suffix(title: str) -> str:
+    parts = [p for p in _TITLE_SPLIT.split(title) if p.strip()]
+    if len(parts) <= 1:
+        return title.strip()
+    return max(parts, key=len).strip()
+
+
+def _choose_title(tree: LexborHTMLParser, meta: dict[str, str], ld: dict[str, Any], traf_title: str | None) -> str | None:
+    head_title = ""
+    node = tree.css_first("title")
+    if node is not None:
+        head_title = clean_line(node.text())
+    og = clean_line(meta.get("og:title", "") or meta.get("twitter:title", ""))
+    ld_title = clean_line(str(ld.get("headline") or ""))
+    refs = [t for t in (head_title, og, ld_title) if t]
+    for h in tree.css("h1, h2"):
+        ht = clean_line(h.text())
+        if 4 <= len(ht) <= 120 and any(ht in r or _compact(ht) in _compact(r) for r in refs):
+            return ht
+    if ld_title:
+        return ld_title
+    if og:
+        return _strip_site_suffix(og)
+    if head_title:
+        return _strip_site_suffix(head_title)
+    return traf_title
+
+
+def _compact(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _date_from_tags(meta: dict[str, str], ld: dict[str, Any]) -> datetime | None:
+    for v in (
+        ld.get("datePublished"),
+        meta.get("article:published_time"),
+        meta.get("og:article:published_time"),
+        meta.get("datepublished"),
+        meta.get("pubdate"),
+        meta.get("publishdate"),
+        meta.get("publish_date"),
+        meta.get("publication_date"),
+        meta.get("sailthru.date"),
+        meta.get("dc.date.issued"),
+        meta.get("dc.date"),
+        meta.get("date"),
+        ld.get("dateCreated"),
+        meta.get("article:modified_time"),
+        ld.get("dateModified"),
+    ):
+        if isinstance(v, str):
+            dt = parse_datetime(v)
+            if dt:
+                return dt
+    return None
+
+
+# ------------------------------------------------------------- declaration
+
+
+def find_declaration(lines: list[str], body: set[str]) -> tuple[list[str], str | None]:
+    """The site's declaration block and its copyright notice line.
+
+    The block starts at the first page line (not a body line) that opens a
+    declaration and runs while the following lines read as its numbered
+    clauses or continuation (at most 20 lines, 4,000 characters). A short
+    ``Copyright ©``/``版权所有`` line is the copyright notice.
+    """
+    notice = None
+    for ln in lines:
+        if len(ln) <= 200 and re.search(r"(?:Copyright|©|版权所有|\(c\)\s*\d{4})", ln, re.I):
+            notice = ln
+            break
+    for i, ln in enumerate(lines):
+        if ln in body or not is_declaration_start(ln):
+            continue
+        block = [ln]
+        size = len(ln)
+        for nxt in lines[i + 1 : i + 20]:
+            if nxt in body or is_furniture_line(nxt) and len(nxt) < 20:
+                break
+            if size + len(nxt) > 4000:
+                break
+            if len(nxt) < 6 and not re.match(r"^[\d一二三四五六七八九十]+[、.．]", nxt):
+                break
+            block.append(nxt)
+            size += len(nxt)
+        return block, notice
+    return [], notice
+
+
+# -------------------------------------------------------------- main text
+
+_PIPE_CELL = re.compile(r"\s*\|\s*")
+
+
+def _clean_traf_lines(text: str) -> list[str]:
+    out: list[str] = []
+    for raw in text.split("\n"):
+        ln = raw.strip()
+        if ln.startswith("|") or ln.endswith("|"):
+            cells = [c.replace("\\|", "|").strip() for c in _PIPE_CELL.split(ln.strip("|"))]
+            cells = [c for c in cells if c and not re.fullmatch(r"[-:| ]+", c)]
+            out.extend(cells)
+            continue
+        ln = re.sub(r"^(?:[-*+]|#{1,6})\s+", "", ln)
+        if ln:
+            out.append(clean_line(ln))
+    return [ln for ln in out if ln]
+
+
+def _dense_block(lines: list[str]) -> list[str]:
+    """Fallback main text: the run of lines with the most text in long lines
+    (line-block density, as CX-Extractor does for Chinese pages)."""
+    best: tuple[int, int, int] = (0, 0, 0)
+    start, score, gap = 0, 0, 0
+    for i, ln in enumerate(lines):
+        if len(ln) >= 30:
+            if score == 0:
+                start = i
+            score += len(ln)
+            gap = 0
+            if score > best[0]:
+                best = (score, start, i + 1)
+        else:
+            gap += 1
+            if gap > 3:
+                score, gap = 0, 0
+    _, s, e = best
+    return [ln for ln in lines[s:e] if not is_furniture_line(ln)]
+
+
+def _extract_main(html_text: str, url: str | None) -> tuple[list[str], Any]:
+    try:
+        import trafilatura
+
+        doc = trafilatura.bare_extraction(
+            html_text, url=url, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
+        )
+    except Exception as exc:  # trafilatura raises on odd markup; fall back, say why
+        log.debug("trafilatura failed: %s", exc)
+        doc = None
+    if doc is None:
+        return [], None
+    return _clean_traf_lines(doc.text or ""), doc
+
+
+def _header_meta(lines: list[str], title: str | None, first_body: str | None) -> list[MetaLine]:
+    """Meta lines between the title and the first body line (at most 12 lines after the title)."""
+    start = 0
+    if title:
+        ct = _compact(title)
+        for i, ln in enumerate(lines):
+            if _compact(ln) == ct or (len(ct) > 8 and ct in _compact(ln) and len(ln) < len(title) + 20):
+                start = i + 1
+                break
+    end = min(len(lines), start + 12)
+    if first_body:
+        for j in range(start, min(len(lines), start + 40)):
+            if lines[j] == first_body or (len(first_body) > 10 and lines[j].startswith(first_body[:10])):
+                end = j
+                break
+    out = []
+    for ln in lines[start:end]:
+        m = parse_meta_line(ln)
+        if m is not None and (m.fields or m.published):
+            out.append(m)
+    return out
+
+
+def article_from_html(
+    data: bytes | str,
+    *,
+    origin: str,
+    url: str | None = None,
+    content_type: str | None = None,
+    fetched: datetime | None = None,
+) -> Article | Rejected:
+    """Read one HTML page; see the module docstring for the algorithm."""
+    raw = data if isinstance(data, bytes) else data.encode("utf-8")
+    if isinstance(data, bytes):
+        declared = None
+        if content_type and "charset=" in content_type.lower():
+            declared = content_type.lower().split("charset=", 1)[1].split(";")[0].strip()
+        text, _codec = decode(data, declared or sniff_declared(data))
+    else:
+        text = data
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    tree = LexborHTMLParser(text)
+    meta = _meta(tree)
+    ld = _jsonld(tree)
+    lang = (tree.css_first("html").attributes.get("lang") if tree.css_first("html") is not None else None) or meta.get("og:locale")
+    main_lines, doc = _extract_main(text, url)
+    page_lines = _lines_of(LexborHTMLParser(text))
+    if sum(len(x) for x in main_lines) < 50:
+        dense = _dense_block(page_lines)
+        if sum(len(x) for x in dense) > sum(len(x) for x in main_lines):
+            main_lines = dense
+    title = _choose_title(tree, meta, ld, getattr(doc, "title", None))
+    decl_lines, notice = find_declaration(page_lines, set(main_lines[:-3]) if len(main_lines) > 3 else set())
+    parts = structure(main_lines, title=title, take_title=False, declaration_lines=decl_lines or None)
+    if not parts.body:
+        return Rejected(origin, "no_body", "no main text found in the HTML")
+    header = _header_meta(page_lines, title, parts.body[0] if parts.body else None)
+    source = parts.source
+    editor = parts.editor
+    resp = parts.responsible_editor
+    byline = parts.byline
+    published = parts.published
+    for m in header:
+        source = source or m.get("source")
+        editor = editor or m.get("editor")
+        resp = resp or m.get("responsible_editor")
+        byline = byline or m.get("author")
+        published = published or m.published
+    # trailing editor lines right after the body on the page
+    last = parts.body[-1]
+    for i, ln in enumerate(page_lines):
+        if ln.endswith(last[-20:]) or (len(last) > 20 and last[-20:] in ln):
+            for nxt in page_lines[i + 1 : i + 6]:
+                tail = parse_meta_line(nxt)
+                if tail is not None:
+                    editor = editor or tail.get("editor")
+                    resp = resp or tail.get("responsible_editor")
+                    source = source or tail.get("source")
+                    if tail.get("author"):
+                        byline = byline or tail.get("author")
+                elif not byline and parse_byline(nxt.strip("()（）[]【】")):
+                    byline = parse_byline(nxt.strip("()（）[]【】"))
+            break
+    published = published or _date_from_tags(meta, ld)
+    if published is None and doc is not None and getattr(doc, "date", None):
+        published = parse_datetime(doc.date)
+    source = source or meta.get("source") or meta.get("article:source") or None
+    if byline is None:
+        byline = meta.get("author") or meta.get("article:author") or _names(ld.get("author")) or None
+        if byline and (byline.startswith("http") or len(byline) > 80):
+            byline = None
+    site = meta.get("og:site_name") or _names(ld.get("publisher")) or getattr(doc, "sitename", None) or None
+    credits = list(parts.credit_lines)
+    if source and f"来源:{source}" not in credits:
+        credits.append(f"来源:{source}")
+    if byline and byline not in credits:
+        credits.append(byline)
+    return Article(
+        body=parts.body,
+        title=title,
+        published=published,
+        source=source,
+        editor=editor,
+        responsible_editor=resp,
+        original_title=parts.original_title,
+        dateline=parts.dateline,
+        byline=byline,
+        site=site,
+        url=url or meta.get("og:url") or None,
+        language=(lang or "").split("-")[0].split("_")[0].lower() or _guess_lang(parts.body),
+        declaration=parts.declaration,
+        furniture=parts.furniture,
+        credit_lines=tuple(dict.fromkeys(credits)),
+        copyright_notice=notice,
+        origin=origin,
+        raw_sha256=hashlib.sha256(raw).hexdigest(),
+        fetched=fetched,
+    )
+
+
+def _guess_lang(body: tuple[str, ...]) -> str | None:
+    sample = "".join(body)[:3000]
+    letters = sum(1 for c in sample if c.isalpha())
+    if not letters:
+        return None
+    cjk = sum(1 for c in sample if "\u3400" <= c <= "\u9fff")
+    return "zh" if cjk / letters > 0.3 else None
