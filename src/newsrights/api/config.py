@@ -1,0 +1,57 @@
+"""Web/API settings derived from the installation :class:`~newsrights.settings.Settings`.
+
+The session-signing secret is never in the repository: it is read from
+``NEWSRIGHTS_SECRET`` or generated once per installation into
+``<home>/keys/session_secret`` (mode 0600) and reused afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsrights.settings import Settings
+
+
+def load_secret(settings: Settings) -> str:
+    """The installation's session secret (env, else the key file, else a new key file)."""
+    env = os.environ.get("NEWSRIGHTS_SECRET")
+    if env:
+        return env
+    path: Path = settings.keys_dir / "session_secret"
+    if path.is_file():
+        value = path.read_text(encoding="ascii").strip()
+        if value:
+            return value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(value + "\n")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class WebConfig:
+    """Knobs of the web shell; the defaults suit one publisher's rights desk."""
+
+    secret: str
+    #: ``Secure`` on cookies: ``auto`` = always, except plain http to a loopback host (local ``serve``).
+    cookie_secure: str = "auto"
+    session_hours: int = 12
+    login_rate: float = 5 / 60  # tokens per second per client (5 per minute)
+    login_burst: int = 5
+    scan_rate: float = 50.0  # per second per client
+    scan_burst: int = 200
+    max_page_size: int = 200
+    max_scan_chars: int = 200_000
+
+    @classmethod
+    def for_settings(cls, settings: Settings, **overrides: object) -> WebConfig:
+        base: dict[str, object] = {"secret": load_secret(settings)}
+        if os.environ.get("NEWSRIGHTS_COOKIE_SECURE"):
+            base["cookie_secure"] = os.environ["NEWSRIGHTS_COOKIE_SECURE"]
+        base.update(overrides)
+        return cls(**base)  # type: ignore[arg-type]

@@ -1,0 +1,213 @@
+"""Request dependencies: the database session, the signed-in principal, authorisation, CSRF, paging.
+
+Authentication, in order: ``Authorization: Bearer nrt_…`` (API token), then
+the ``nr_session`` cookie (an itsdangerous-signed session id checked against
+``web_sessions``). :func:`authorize` runs before every route: it finds the
+route's permission in :data:`newsrights.api.policy.POLICY`, refuses routes
+that are not declared, and for cookie sessions checks the CSRF token on every
+unsafe method (header ``X-CSRF-Token`` or form field ``csrf_token``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.orm import Session, sessionmaker
+
+from newsrights.api.config import WebConfig
+from newsrights.api.policy import allowed_roles, is_public
+from newsrights.api.problems import LoginRequired, Problem
+from newsrights.api.ratelimit import TokenBucket
+from newsrights.services import accounts
+from newsrights.settings import Settings
+from newsrights.storage.db import transaction
+
+SESSION_COOKIE = "nr_session"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass
+class AppState:
+    """Everything a request needs, built once by ``create_app``."""
+
+    settings: Settings
+    config: WebConfig
+    factory: sessionmaker[Session]
+    signer: URLSafeTimedSerializer
+    login_limiter: TokenBucket
+    scan_limiter: TokenBucket
+    _scanner: Any = None
+    _scanner_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def scanner(self) -> Any:
+        """The matching service's ``Scanner`` (index synced with the catalog), opened on first use."""
+        if self._scanner is None:
+            with self._scanner_lock:
+                if self._scanner is None:
+                    from newsrights.services.scan import Scanner
+
+                    self._scanner = Scanner.open(self.factory)
+        return self._scanner
+
+    def reset_scanner(self) -> None:
+        with self._scanner_lock:
+            self._scanner = None
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    user: accounts.User
+    via: str  # "token" | "session"
+    csrf: str | None = None
+    sid: str | None = None
+
+    @property
+    def role(self) -> str:
+        return self.user.role
+
+
+def state(request: Request) -> AppState:
+    return request.app.state.nr  # type: ignore[no-any-return]
+
+
+def client_key(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def is_loopback_http(request: Request) -> bool:
+    if request.url.scheme != "http":
+        return False
+    host = request.url.hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def cookie_secure(request: Request) -> bool:
+    mode = state(request).config.cookie_secure
+    if mode in ("1", "true", "always"):
+        return True
+    if mode in ("0", "false", "never"):
+        return False
+    return not is_loopback_http(request)
+
+
+def _resolve(request: Request) -> Principal | None:
+    if "nr_principal" in request.scope:
+        return request.scope["nr_principal"]  # type: ignore[no-any-return]
+    st = state(request)
+    principal: Principal | None = None
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        token = auth[7:].strip()
+        with transaction(st.factory) as s:
+            user = accounts.user_for_token(s, token)
+        if user is None:
+            raise Problem(401, "bad_token", "the API token is unknown or revoked",
+                          headers={"WWW-Authenticate": "Bearer"})
+        principal = Principal(user, "token")
+    else:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie:
+            try:
+                sid = st.signer.loads(cookie, max_age=st.config.session_hours * 3600)
+            except BadSignature:
+                sid = None
+            if isinstance(sid, str):
+                with transaction(st.factory) as s:
+                    found = accounts.session_user(s, sid)
+                if found is not None:
+                    principal = Principal(found[0], "session", csrf=found[1], sid=sid)
+    request.scope["nr_principal"] = principal
+    return principal
+
+
+def optional_principal(request: Request) -> Principal | None:
+    return _resolve(request)
+
+
+async def authorize(request: Request) -> None:
+    """Check the declared policy of the matched route for the caller (runs before every route)."""
+    route = request.scope.get("route")
+    name = getattr(route, "name", None) or ""
+    roles = allowed_roles(name)
+    if roles is None:
+        raise Problem(403, "undeclared_route", f"route {name!r} has no authorisation policy")
+    if is_public(name):
+        return
+    principal = _resolve(request)
+    is_web = not request.url.path.startswith("/api/")
+    if principal is None:
+        if is_web and request.method == "GET":
+            target = request.url.path + (("?" + request.url.query) if request.url.query else "")
+            raise LoginRequired(target)
+        raise Problem(401, "not_signed_in", "sign in or send an API token (Authorization: Bearer …)",
+                      headers={"WWW-Authenticate": "Bearer"})
+    if principal.role not in roles:
+        raise Problem(403, "forbidden", f"role {principal.role!r} may not use this")
+    if principal.via == "session" and request.method in UNSAFE:
+        await check_csrf(request, principal)
+
+
+async def check_csrf(request: Request, principal: Principal) -> None:
+    sent = request.headers.get("x-csrf-token")
+    if not sent and "form" in request.headers.get("content-type", ""):
+        form = await request.form()
+        value = form.get("csrf_token")
+        sent = value if isinstance(value, str) else None
+    if not sent or not principal.csrf or not hmac.compare_digest(sent, principal.csrf):
+        raise Problem(403, "csrf_failed", "missing or wrong CSRF token; reload the page and try again")
+
+
+def current(request: Request) -> Principal:
+    principal = _resolve(request)
+    if principal is None:  # authorize() already refused; defensive
+        raise Problem(401, "not_signed_in", "sign in first")
+    return principal
+
+
+def db(request: Request) -> Iterator[Session]:
+    """A session in one transaction: committed when the route returns, rolled back on error."""
+    with transaction(state(request).factory) as s:
+        yield s
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    limit: int
+    offset: int
+
+
+def paging(limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> Paging:
+    return Paging(limit, offset)
+
+
+def rate_limit_scan(request: Request) -> None:
+    principal = _resolve(request)
+    key = f"user:{principal.user.id}" if principal else client_key(request)
+    wait = state(request).scan_limiter.take(key)
+    if wait:
+        raise Problem(429, "rate_limited", "too many scans; slow down",
+                      headers={"Retry-After": str(max(1, int(wait + 0.999)))})
+
+
+def rate_limit_login(request: Request) -> None:
+    wait = state(request).login_limiter.take(client_key(request))
+    if wait:
+        raise Problem(429, "rate_limited", "too many sign-in attempts; wait and try again",
+                      headers={"Retry-After": str(max(1, int(wait + 0.999)))})
+
+
+DB = Annotated[Session, Depends(db)]
+Me = Annotated[Principal, Depends(current)]
+Page = Annotated[Paging, Depends(paging)]

@@ -1,0 +1,59 @@
+"""Users and API tokens (admin only; every change audited by the accounts service)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from newsrights.api.deps import DB, Me, Page, state
+from newsrights.api.schemas import PageOut, TokenCreated, TokenIn, TokenOut, UserIn, UserOut, UserPatch
+from newsrights.services import accounts
+from newsrights.storage.db import transaction
+
+router = APIRouter(prefix="/api/v1", tags=["accounts"])
+
+
+@router.get("/users", response_model=PageOut[UserOut])
+def list_users(session: DB, page: Page) -> PageOut[UserOut]:
+    users = accounts.list_users(session)
+    chunk = users[page.offset : page.offset + page.limit]
+    return PageOut[UserOut](items=[UserOut(**u.to_json()) for u in chunk], total=len(users),
+                            limit=page.limit, offset=page.offset)
+
+
+@router.post("/users", response_model=UserOut, status_code=201)
+def create_user(body: UserIn, request: Request, me: Me) -> UserOut:
+    with transaction(state(request).factory) as s:
+        user = accounts.create_user(s, username=body.username, password=body.password, role=body.role,
+                                    display_name=body.display_name, party_id=body.party_id,
+                                    actor=me.user.username)
+    return UserOut(**user.to_json())
+
+
+@router.patch("/users/{user_id}", response_model=UserOut)
+def update_user(user_id: int, body: UserPatch, request: Request, me: Me) -> UserOut:
+    with transaction(state(request).factory) as s:
+        user = accounts.update_user(s, user_id, actor=me.user.username, role=body.role, active=body.active,
+                                    password=body.password, display_name=body.display_name,
+                                    party_id=body.party_id)
+    return UserOut(**user.to_json())
+
+
+@router.get("/tokens", response_model=PageOut[TokenOut])
+def list_tokens(session: DB, page: Page, user_id: int | None = None) -> PageOut[TokenOut]:
+    tokens = accounts.list_tokens(session, user_id)
+    chunk = tokens[page.offset : page.offset + page.limit]
+    return PageOut[TokenOut](items=[TokenOut(**t.to_json()) for t in chunk], total=len(tokens),
+                             limit=page.limit, offset=page.offset)
+
+
+@router.post("/tokens", response_model=TokenCreated, status_code=201)
+def create_token(body: TokenIn, request: Request, me: Me) -> TokenCreated:
+    with transaction(state(request).factory) as s:
+        token, info = accounts.create_token(s, body.user_id, name=body.name, actor=me.user.username)
+    return TokenCreated(token=token, info=TokenOut(**info.to_json()))
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke_token(token_id: int, request: Request, me: Me) -> None:
+    with transaction(state(request).factory) as s:
+        accounts.revoke_token(s, token_id, actor=me.user.username)

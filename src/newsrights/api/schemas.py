@@ -1,0 +1,137 @@
+"""Pydantic models at the API edge (requests and responses)."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+Role = Literal["admin", "analyst", "sales", "legal", "licensee"]
+
+
+class ProblemOut(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str
+
+
+class PageOut(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    role: Role
+    display_name: str
+    party_id: str | None
+    active: bool
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.@-]+$")
+    password: str = Field(min_length=8, max_length=1024)
+    role: Role
+    display_name: str = Field(default="", max_length=200)
+    party_id: str | None = Field(default=None, max_length=200)
+
+
+class UserPatch(BaseModel):
+    role: Role | None = None
+    active: bool | None = None
+    password: str | None = Field(default=None, min_length=8, max_length=1024)
+    display_name: str | None = Field(default=None, max_length=200)
+    party_id: str | None = Field(default=None, max_length=200)
+
+
+class TokenIn(BaseModel):
+    user_id: int = Field(ge=1, le=2**31 - 1)
+    name: str = Field(default="", max_length=200)
+
+
+class TokenOut(BaseModel):
+    id: int
+    user_id: int
+    name: str
+    prefix: str
+    created_at: str
+    revoked: bool
+
+
+class TokenCreated(BaseModel):
+    token: str = Field(description="The secret; shown once, store it now.")
+    info: TokenOut
+
+
+class LoginIn(BaseModel):
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class SessionOut(BaseModel):
+    user: UserOut
+    csrf_token: str
+
+
+class MeOut(BaseModel):
+    user: UserOut
+    via: Literal["token", "session"]
+    csrf_token: str | None = None
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    version: str
+
+
+class ArticleOut(BaseModel):
+    id: str
+    uri: str
+    version: int
+    sha256: str
+    ingested_at: str | None
+    ownership: dict[str, Any]
+    article: dict[str, Any]
+
+
+class FindingOut(BaseModel):
+    id: int
+    finding: dict[str, Any]
+    page_url: str
+    page_title: str | None = None
+    found_at: str | None = None
+
+
+class ScanTextIn(BaseModel):
+    text: str = Field(min_length=1, max_length=200_000)
+    url: str = Field(default="", max_length=2000)
+    title: str | None = Field(default=None, max_length=500)
+
+
+class ScanUrlIn(BaseModel):
+    url: str = Field(min_length=8, max_length=2000, pattern=r"^https?://")
+    record: bool = True
+
+
+class ScanOut(BaseModel):
+    count: int
+    findings: list[dict[str, Any]]
+    recorded: list[int] = []
+
+
+class CountItem(BaseModel):
+    key: str
+    count: int
+
+
+class SummaryOut(BaseModel):
+    total: int
+    by_verdict: list[CountItem]
+    by_site: list[CountItem]
+    by_day: list[CountItem]
+    top_infringing_sites: list[CountItem]
