@@ -49,6 +49,7 @@ class Region:
     article_start: int
     article_end: int
     runs: tuple[tuple[int, int, int], ...]
+    informative: int = 0
 
 
 def seeds(page_sh: U64, art_sh: U64) -> tuple[I64, I64]:
@@ -141,6 +142,22 @@ def _union_chars(intervals: list[tuple[int, int]], cum: I64) -> int:
     return total + int(cum[ce] - cum[cs])
 
 
+def _informative_chars(ch: list[tuple[int, int, int]], common: npt.NDArray[np.bool_], k: int, cum: I64) -> int:
+    """Page characters covered by the region's seeds that are not formulaic."""
+    n_units = len(cum) - 1
+    lo = min(p for p, _, _ in ch)
+    hi = min(max(p + n - 1 + k for p, _, n in ch), n_units)
+    diff = np.zeros(hi - lo + 1, np.int64)
+    for p, _, n in ch:
+        rare = np.flatnonzero(~common[p : p + n]) + (p - lo)
+        if len(rare):
+            np.add.at(diff, rare, 1)
+            np.add.at(diff, np.minimum(rare + k, hi - lo), -1)
+    covered = np.cumsum(diff[:-1]) > 0
+    lengths = np.diff(cum[lo : hi + 1])
+    return int(lengths[covered].sum())
+
+
 def align(
     page_sh: U64,
     art_sh: U64,
@@ -148,12 +165,17 @@ def align(
     art_cum: I64,
     k: int,
     params: MatchParams,
+    page_common: npt.NDArray[np.bool_] | None = None,
 ) -> list[Region]:
     """Aligned regions between a page and an article that pass the floors.
 
     ``page_sh``/``art_sh`` are the ``k``-shingle hashes; ``*_cum`` the cumulative
     character counts per unit (length ``units + 1``), used to measure regions in
-    normalised characters.
+    normalised characters. ``page_common[i]`` is True when page shingle ``i`` is
+    formulaic (held by many indexed articles): those seeds still extend regions
+    but do not count towards the ``min_region`` floor. The floor is lowered to
+    80 % of the article for articles shorter than it (a short item copied whole
+    is still a copy).
     """
     pi, aj = seeds(page_sh, art_sh)
     run_list = runs(pi, aj)
@@ -166,13 +188,19 @@ def align(
         as_, ae = min(s for s, _ in a_iv), max(e for _, e in a_iv)
         matched_p = _union_chars(p_iv, page_cum)
         matched_a = _union_chars(a_iv, art_cum)
-        matched = min(matched_p, matched_a)
-        if matched < params.min_region:
+        floor = min(params.min_region, max(10, int(0.8 * int(art_cum[-1]))))
+        if min(matched_p, matched_a) < floor:
             continue
         span_p = int(page_cum[pe] - page_cum[ps]) or 1
         span_a = int(art_cum[ae] - art_cum[as_]) or 1
         if max(matched_p / span_p, matched_a / span_a) < params.min_density:
             continue
-        out.append(Region(ps, pe, as_, ae, tuple(ch)))
+        informative = min(matched_p, matched_a)
+        if page_common is not None:
+            if page_common[np.concatenate([np.arange(p, p + n) for p, _, n in ch])].any():
+                informative = min(_informative_chars(ch, page_common, k, page_cum), matched_a)
+                if informative < floor:
+                    continue
+        out.append(Region(ps, pe, as_, ae, tuple(ch), informative))
     out.sort(key=lambda r: (r.page_start, r.article_start))
     return out

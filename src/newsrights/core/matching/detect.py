@@ -142,6 +142,7 @@ class Detector:
         self._sigs = np.zeros((1024, params.num_perm), dtype=np.uint32)
         self._bands = PostingTable()
         self._anchors = PostingTable()
+        self._df = np.zeros((2, 1 << params.df_bits), dtype=np.uint16)
         self._cache: OrderedDict[str, Prepared] = OrderedDict()
         self._cache_size = cache_size
 
@@ -157,9 +158,45 @@ class Detector:
 
     def add(self, article_id: str, uri: str, text: str) -> Sketch:
         """Index one article (replacing an earlier version with the same id)."""
-        s = sketch(article_id, uri, text, self.params)
+        p = prepare(text, self.params)
+        s = Sketch(article_id, uri, p.signature, p.anchors, p.chars)
+        if article_id in self._doc:
+            self.remove(article_id)
+        self.count_shingles(p.shingles, +1)
         self.add_sketch(s, text)
         return s
+
+    # formulaic-text sketch ------------------------------------------------
+    def _buckets(self, sh: U64) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        mask = np.uint64((1 << self.params.df_bits) - 1)
+        u = np.unique(sh)
+        return (
+            np.unique((u & mask).astype(np.int64)),
+            np.unique(((u >> np.uint64(32)) & mask).astype(np.int64)),
+        )
+
+    def count_shingles(self, sh: U64, delta: int) -> None:
+        """Add (``+1``) or withdraw (``-1``) one article's shingles in the df sketch."""
+        for row, b in enumerate(self._buckets(sh)):
+            cur = self._df[row, b].astype(np.int32) + delta
+            self._df[row, b] = np.clip(cur, 0, 65535).astype(np.uint16)
+
+    def shingle_df(self, sh: U64) -> npt.NDArray[np.int64]:
+        """Estimated number of indexed articles holding each shingle (count-min, never under)."""
+        mask = np.uint64((1 << self.params.df_bits) - 1)
+        a = self._df[0, (sh & mask).astype(np.int64)]
+        b = self._df[1, ((sh >> np.uint64(32)) & mask).astype(np.int64)]
+        return np.minimum(a, b).astype(np.int64)
+
+    @property
+    def df_sketch(self) -> npt.NDArray[np.uint16]:
+        """The df sketch (to store beside the index; load with :meth:`load_df_sketch`)."""
+        return self._df
+
+    def load_df_sketch(self, arr: npt.NDArray[np.uint16]) -> None:
+        if arr.shape != self._df.shape:
+            raise ValueError(f"df sketch shape {arr.shape} does not match params {self._df.shape}")
+        self._df = np.array(arr, dtype=np.uint16)
 
     def add_sketch(self, s: Sketch, text: str | None = None) -> None:
         """Index a precomputed sketch; ``text`` is kept unless a ``text_source`` was given."""
@@ -192,9 +229,13 @@ class Detector:
 
     def remove(self, article_id: str) -> bool:
         """Withdraw an article; True if it was indexed."""
-        doc = self._doc.pop(article_id, None)
-        if doc is None:
+        if article_id not in self._doc:
             return False
+        if self._texts.get(article_id) is not None or self._text_source is not None:
+            prepared = self._article(article_id)
+            if prepared is not None:
+                self.count_shingles(prepared.shingles, -1)
+        doc = self._doc.pop(article_id)
         self._alive[doc] = False
         self._texts.pop(article_id, None)
         self._cache.pop(article_id, None)
@@ -261,12 +302,15 @@ class Detector:
         self, page: Prepared, *, page_url: str = "", include_not_derived: bool = False
     ) -> list[Finding]:
         out: list[Finding] = []
-        for doc, _score in self.candidates(page):
+        cands = self.candidates(page)
+        common = self.shingle_df(page.shingles) >= self.params.common_df if cands else None
+        for doc, _score in cands:
             article_id = self._ids[doc]
             art = self._article(article_id)
             if art is None:
                 continue
-            f = compare(page, art, article_id, self._uris[doc], self.params, page_url=page_url)
+            f = compare(page, art, article_id, self._uris[doc], self.params, page_url=page_url,
+                        page_common=common)
             if f.label != "not_derived" or include_not_derived:
                 out.append(f)
         out.sort(key=lambda f: (-f.article_coverage, f.article_id))
@@ -291,11 +335,21 @@ def _merge_intervals(iv: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def compare(
-    page: Prepared, art: Prepared, article_id: str, uri: str, params: MatchParams, *, page_url: str = ""
+    page: Prepared,
+    art: Prepared,
+    article_id: str,
+    uri: str,
+    params: MatchParams,
+    *,
+    page_url: str = "",
+    page_common: npt.NDArray[np.bool_] | None = None,
 ) -> Finding:
-    """Align one prepared page with one prepared article and build the finding (pure)."""
+    """Align one prepared page with one prepared article and build the finding (pure).
+
+    ``page_common`` marks formulaic page shingles (see :meth:`Detector.shingle_df`).
+    """
     k = params.k
-    regions = _align.align(page.shingles, art.shingles, page.cum, art.cum, k, params)
+    regions = _align.align(page.shingles, art.shingles, page.cum, art.cum, k, params, page_common)
     a_iv = _merge_intervals([(r.article_start, r.article_end) for r in regions])
     p_iv = _merge_intervals([(r.page_start, r.page_end) for r in regions])
     a_chars = sum(int(art.cum[e] - art.cum[s]) for s, e in a_iv)
@@ -308,7 +362,7 @@ def compare(
     page_cov = p_chars / page.chars if page.chars else 0.0
     if regions and art_cov >= params.whole_coverage:
         label = "whole"
-    elif regions and aligned >= params.min_excerpt_chars:
+    elif regions and min(aligned, sum(r.informative for r in regions)) >= params.min_excerpt_chars:
         label = "excerpt"
     else:
         label = "not_derived"

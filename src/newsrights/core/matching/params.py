@@ -30,6 +30,13 @@ class MatchParams:
         ``max_shift`` units; a region counts when it covers at least
         ``min_region`` normalised characters at density ``min_density``
         (covered / spanned characters, in both texts).
+    Formulaic text
+      * a count-min sketch (2 rows of ``2**df_bits`` counters) holds the number of
+        indexed articles containing each ``k``-shingle; shingles held by at least
+        ``common_df`` articles are *formulaic* (套话, templated reports). Matched
+        characters covered only by formulaic seeds do not count towards
+        ``min_region`` or ``min_excerpt_chars``. Size ``df_bits`` to about
+        ``log2(articles * 500)`` (24 suits 30k articles, 28 suits 500k).
     Labels
       * ``whole`` when the article coverage is at least ``whole_coverage``;
         ``excerpt`` when at least ``min_excerpt_chars`` normalised article
@@ -45,10 +52,12 @@ class MatchParams:
     min_anchors: int = 3
     max_gap: int = 40
     max_shift: int = 12
-    min_region: int = 30
+    min_region: int = 40
     min_density: float = 0.8
     whole_coverage: float = 0.8
-    min_excerpt_chars: int = 50
+    min_excerpt_chars: int = 80
+    df_bits: int = 24
+    common_df: int = 5
     merge_gap: int = 8
     seed: int = 20240601
     version: int = 1
@@ -65,7 +74,7 @@ class MatchParams:
             return self.label
         return (
             f"mh{self.num_perm}b{self.bands}r{self.rows}-k{self.k}"
-            f"-a{self.anchor_k}m{self.anchor_mod}-v{self.version}"
+            f"-a{self.anchor_k}m{self.anchor_mod}-d{self.df_bits}c{self.common_df}-v{self.version}"
         )
 
     def __str__(self) -> str:
