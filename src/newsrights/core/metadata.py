@@ -208,7 +208,8 @@ def parse_meta_line(line: str, *, max_len: int = 220) -> MetaLine | None:
     if found:
         published = found[0]
         rest = prefix[: found[1]] + prefix[found[2] :]
-    if len(re.sub(r"[\s|｜丨/【】\[\]]", "", rest)) > 8:
+    rest = re.sub(r"[\s|｜丨/【】\[\]]", "", rest)
+    if len(rest) > 8 or re.search(r"[，。；！？,;]", rest):
         return None
     fields: list[tuple[str, str]] = []
     for i, m in enumerate(matches):
@@ -226,7 +227,7 @@ def parse_meta_line(line: str, *, max_len: int = 220) -> MetaLine | None:
         kind = _FIELD[m["label"]]
         if kind == "date" or kind == "noise" or not value:
             continue
-        if len(value) > 40:
+        if len(value) > 40 or "。" in value or value.count("，") > 1:
             return None
         fields.append((kind, value))
     if not fields and published is None:
@@ -237,7 +238,7 @@ def parse_meta_line(line: str, *, max_len: int = 220) -> MetaLine | None:
 
 # ------------------------------------------------------------ original title
 
-_ORIG_TITLE_RE = re.compile(r"^[【\[(（]?\s*原标题\s*[:：】\]]\s*(?P<t>.+?)\s*[)）]?$")
+_ORIG_TITLE_RE = re.compile(r"^[【\[(（]?\s*原标题\s*[:：】\]]\s*(?P<t>.+?)\s*[)）】\]]?$")
 
 
 def parse_original_title(line: str) -> str | None:

@@ -180,6 +180,9 @@ def _read(
         yield article_from_text(text, origin=origin, url=url, raw=data, fetched=fetched)
     except RejectedInput as exc:
         yield Rejected(origin, exc.reason, exc.detail)
+    except Exception as exc:  # a reader bug or a page no parser survives: report it, keep the batch going
+        log.warning("cannot read %s", origin, exc_info=True)
+        yield Rejected(origin, "unreadable", f"{type(exc).__name__}: {exc}")
 
 
 def _charset_of(content_type: str | None) -> str | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 from newsrights.errors import RejectedInput
 
@@ -138,8 +139,8 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         best = from_bytes(data[:200_000]).best()
         if best is not None and best.encoding:
             guess = normalise_charset(best.encoding) or best.encoding
-            text = _strict(data, guess)
-            if text is not None:
+            text = _strict(data, guess) if not guess.startswith(("utf_16", "utf-16", "utf_32", "utf-32")) else None
+            if text is not None and _plausible(text):
                 return text, guess
     except Exception:  # pragma: no cover - detector failure is not fatal, we fall through
         pass
@@ -152,6 +153,23 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     if bad < 0.02:
         return text, codec
     raise RejectedInput("bad_encoding", f"no charset decodes it ({bad:.1%} undecodable under {codec})")
+
+
+def _plausible(text: str) -> bool:
+    """Reads like text: at least 90 % of the characters are letters, digits,
+    spaces, punctuation or CJK, and the few odd ones are not mostly the same."""
+    sample = text[:20000]
+    if not sample:
+        return False
+    odd = 0
+    for c in sample:
+        cat = unicodedata.category(c)
+        if cat[0] in "LNPZ" or c in "\n\r\t" or cat == "Sm" or cat == "Sc":
+            if "\uff61" <= c <= "\uff9f" or c == "\ufeff":  # half-width katakana, stray BOMs: typical mojibake
+                odd += 1
+            continue
+        odd += 1
+    return odd / len(sample) < 0.1
 
 
 def is_binary(data: bytes) -> bool:
