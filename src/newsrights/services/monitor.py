@@ -1,0 +1,623 @@
+"""Monitoring runs: fetch what the sources list, keep every byte in WARC, scan, record, report.
+
+``run_monitor(factory, config, captures_dir=...)`` runs once, to the end of its
+frontier, and returns a :class:`RunReport`. Algorithm:
+
+1. **Open or resume.** The newest run of the config's name that is still
+   ``running`` is resumed; otherwise a new run is created and its frontier
+   seeded with the sources, in one transaction.
+2. **Recover.** Rows already ``fetched`` (bytes fsync'd in a WARC, outcome not yet
+   committed) are processed from their capture — never fetched again. The
+   :class:`~newsrights.crawl.capture.CaptureWriter` repairs a torn WARC tail.
+3. **Archives** (WARC/ARC/WACZ of other crawlers) are read record by record
+   without fetching; each record is a frontier row keyed ``path#offset``, so a
+   resumed run skips the records already done.
+4. **Fetch loop.** Pending rows are fetched by a thread pool (the
+   :class:`~newsrights.crawl.fetcher.Fetcher` keeps robots.txt, per-host
+   spacing and limits; the loop itself never puts more than the per-host limit
+   of one host in flight, so a slow host cannot starve the others). The main
+   thread does all writing, per page: append the record set to the WARC and
+   fsync → commit ``fetched`` with the capture reference → process → commit the
+   outcome together with the findings (one transaction). A kill between any
+   two steps loses nothing and doubles nothing: uncommitted work is redone
+   from the WARC, and ``Scanner.record`` is idempotent.
+5. **Processing** a page: sitemaps and feeds add their URLs to the frontier
+   (outcome ``discovered``); site pages add same-host links while depth
+   remains; every HTML/text page goes ``newsrights.ingest.read_bytes`` →
+   ``Scanner.scan_page`` (matching and verdicts) → ``Scanner.record``. Outcomes:
+   ``matched``, ``no_match``, ``rejected`` (reason), ``fetch_error`` (status or
+   exception), ``discovered``.
+6. **Report**: counts by outcome and reason, findings by verdict, findings new
+   since the previous runs of the same name, fetch errors by host.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from newsrights.core.model import Article, Finding, Rejected
+from newsrights.crawl.capture import CaptureWriter, read_capture
+from newsrights.crawl.fetcher import Fetcher, FetchResult, sniff
+from newsrights.crawl.sources import (
+    MonitorConfig,
+    Source,
+    extract_links,
+    iter_archive,
+    looks_like_feed,
+    looks_like_sitemap,
+    parse_feed,
+    parse_sitemap,
+)
+from newsrights.storage.db import transaction
+from newsrights.storage.tables.monitoring import MonitorFindingRow, MonitorPageRow, MonitorRunRow
+
+log = logging.getLogger(__name__)
+
+OUTCOMES = ("matched", "no_match", "rejected", "fetch_error", "discovered")
+
+
+# ----------------------------------------------------------------------------- processing seam
+
+
+@dataclass
+class PageResult:
+    """What processing one page gave: an outcome, and the recorded findings ``(finding id, finding)``."""
+
+    outcome: str
+    reason: str | None = None
+    detail: str = ""
+    findings: list[tuple[int, Finding]] = field(default_factory=list)
+
+
+class PageProcessor(Protocol):
+    def process(
+        self, session: Session, *, url: str, body: bytes, content_type: str | None,
+        fetched: datetime | None, capture: str | None,
+    ) -> PageResult: ...
+
+
+class ScanProcessor:
+    """The real pipeline: ``ingest.read_bytes`` → ``Scanner.scan_page`` → ``Scanner.record``.
+
+    When the scanner exposes its detector, an HTML page is first checked on its
+    cheap ``fast_text``; careful extraction runs only when that finds a copy
+    (most pages of the web match nothing).
+    """
+
+    def __init__(self, factory: sessionmaker[Session], params: Any = None) -> None:
+        from newsrights.services.scan import Scanner
+
+        self.scanner = Scanner.open(factory, params)
+
+    def _prefilter_says_no(self, body: bytes, content_type: str | None, url: str) -> bool:
+        detector = getattr(self.scanner, "detector", None)
+        if detector is None or "html" not in (content_type or "text/html"):
+            return False
+        from newsrights.ingest.html import fast_text
+
+        try:
+            title, text = fast_text(body)
+        except Exception:  # noqa: BLE001 - the careful path decides on bad pages
+            return False
+        return not detector.check(f"{title or ''}\n{text}", page_url=url)
+
+    def process(
+        self, session: Session, *, url: str, body: bytes, content_type: str | None,
+        fetched: datetime | None, capture: str | None,
+    ) -> PageResult:
+        from newsrights.ingest import read_bytes
+
+        if self._prefilter_says_no(body, content_type, url):
+            return PageResult("no_match")
+        items = read_bytes(body, origin=url, url=url, content_type=content_type, fetched=fetched)
+        articles = [a for a in items if isinstance(a, Article)]
+        if not articles:
+            rej = next((r for r in items if isinstance(r, Rejected)), None)
+            return PageResult("rejected", rej.reason if rej else "no_article", rej.detail if rej else "")
+        out: list[tuple[int, Finding]] = []
+        for art in articles:
+            if art.url is None:
+                art = art.with_(url=url)
+            findings = self.scanner.scan_page(art, raw=body, content_type=content_type)
+            if not findings:
+                continue
+            findings = [f if f.capture else _with_capture(f, capture) for f in findings]
+            ids = self.scanner.record(session, art, findings, raw=body, capture=capture)
+            out.extend(zip(ids, findings, strict=False))
+        return PageResult("matched" if out else "no_match", findings=out)
+
+
+def _with_capture(f: Finding, capture: str | None) -> Finding:
+    from dataclasses import replace
+
+    return replace(f, capture=capture)
+
+
+# ----------------------------------------------------------------------------- report
+
+
+@dataclass
+class RunReport:
+    """What a run did; ``to_json()`` is what ``newsrights monitor --json`` prints."""
+
+    run_id: int
+    name: str
+    status: str
+    resumed: bool
+    started_at: datetime
+    finished_at: datetime | None
+    elapsed: float
+    pages: int
+    outcomes: dict[str, int]
+    reasons: dict[str, int]
+    verdicts: dict[str, int]
+    new_findings: list[dict[str, Any]]
+    errors_by_host: dict[str, dict[str, int]]
+    fetched_now: int = 0
+    processed_now: int = 0
+    repaired_warcs: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.processed_now / self.elapsed if self.elapsed > 0 else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "name": self.name,
+            "status": self.status,
+            "resumed": self.resumed,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "elapsed_s": round(self.elapsed, 3),
+            "pages": self.pages,
+            "fetched_now": self.fetched_now,
+            "processed_now": self.processed_now,
+            "pages_per_second": round(self.pages_per_second, 1),
+            "outcomes": self.outcomes,
+            "reasons": self.reasons,
+            "verdicts": self.verdicts,
+            "new_findings": self.new_findings,
+            "errors_by_host": self.errors_by_host,
+            "repaired_warcs": self.repaired_warcs,
+        }
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    url: str
+    outcome: str
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sha(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _insert_ignore(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert frontier rows, skipping keys the run already has (idempotent)."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(MonitorPageRow).values(rows).on_conflict_do_nothing(index_elements=["run_id", "key_sha"])
+    session.execute(stmt)
+
+
+class MonitorRun:
+    """One run in progress (use :func:`run_monitor`)."""
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        config: MonitorConfig,
+        *,
+        captures_dir: Path,
+        processor: PageProcessor | None = None,
+        transport: httpx.BaseTransport | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+    ) -> None:
+        self.factory = factory
+        self.config = config
+        self.captures_dir = Path(captures_dir)
+        self.processor = processor
+        self.transport = transport
+        self.on_progress = on_progress
+        self.run_id = 0
+        self.resumed = False
+        self.n_rows = 0
+        self.n_done = 0
+        self.fetched_now = 0
+        self.processed_now = 0
+        self.capped = 0
+
+    # -- frontier ---------------------------------------------------------------------
+    def _row(self, key: str, url: str, kind: str, depth: int = 0, status: str = "pending") -> dict[str, Any]:
+        return {
+            "run_id": self.run_id, "key_sha": _sha(key), "key": key, "url": url, "kind": kind,
+            "depth": depth, "host": _host(url), "status": status, "attempts": 0, "n_findings": 0,
+            "updated_at": _now(),
+        }
+
+    def _open(self) -> None:
+        name = self.config.run_name
+        with transaction(self.factory) as s:
+            run = s.scalars(
+                select(MonitorRunRow).where(MonitorRunRow.name == name, MonitorRunRow.status == "running")
+                .order_by(MonitorRunRow.id.desc()).limit(1)
+            ).first()
+            if run is not None:
+                self.run_id, self.resumed = run.id, True
+                run.updated_at = _now()
+            else:
+                now = _now()
+                run = MonitorRunRow(name=name, status="running", config_json=json.dumps(self.config.to_json()),
+                                    started_at=now, updated_at=now)
+                s.add(run)
+                s.flush()
+                self.run_id = run.id
+                _insert_ignore(s, [self._seed_row(src) for src in self.config.sources])
+            self.n_rows = s.scalar(select(func.count()).where(MonitorPageRow.run_id == self.run_id)) or 0
+            self.n_done = s.scalar(select(func.count()).where(
+                MonitorPageRow.run_id == self.run_id, MonitorPageRow.status == "done")) or 0
+
+    def _seed_row(self, src: Source) -> dict[str, Any]:
+        if src.kind == "archive":
+            return self._row("archive:" + src.target, src.target, "archive")
+        return self._row(src.target, src.target, src.kind, src.depth)
+
+    def _add_children(self, s: Session, urls: Iterable[str], kind: str, depth: int = 0) -> int:
+        urls = list(dict.fromkeys(urls))
+        if not urls:
+            return 0
+        if not self.config.revisit and kind == "page":
+            shas = [_sha(u) for u in urls]
+            seen = set(s.scalars(
+                select(MonitorPageRow.key_sha).join(MonitorRunRow, MonitorRunRow.id == MonitorPageRow.run_id)
+                .where(MonitorRunRow.name == self.config.run_name, MonitorPageRow.run_id != self.run_id,
+                       MonitorPageRow.key_sha.in_(shas), MonitorPageRow.outcome.in_(("matched", "no_match")))
+            ))
+            urls = [u for u in urls if _sha(u) not in seen]
+        room = max(0, self.config.max_pages - self.n_rows)
+        if len(urls) > room:
+            self.capped += len(urls) - room
+            urls = urls[:room]
+        if not urls:
+            return 0
+        before = s.scalar(select(func.count()).where(MonitorPageRow.run_id == self.run_id)) or 0
+        _insert_ignore(s, [self._row(u, u, kind, depth) for u in urls])
+        after = s.scalar(select(func.count()).where(MonitorPageRow.run_id == self.run_id)) or 0
+        self.n_rows = after
+        return after - before
+
+    def _progress(self, url: str, outcome: str) -> None:
+        self.n_done += 1
+        if self.on_progress is not None:
+            self.on_progress(Progress(self.n_done, self.n_rows, url, outcome))
+
+    # -- outcomes ---------------------------------------------------------------------
+    def _finish_row(self, s: Session, row_id: int, outcome: str, reason: str | None = None, detail: str = "",
+                    **extra: Any) -> None:
+        s.execute(update(MonitorPageRow).where(MonitorPageRow.id == row_id).values(
+            status="done", outcome=outcome, reason=reason, detail=(detail or None) and detail[:2000],
+            updated_at=_now(), **extra))
+
+    def _record_fetch_error(self, row: MonitorPageRow, r: FetchResult) -> None:
+        with transaction(self.factory) as s:
+            self._finish_row(s, row.id, r.outcome or "fetch_error", r.error, r.detail, http_status=r.status,
+                             attempts=r.attempts, final_url=r.final_url, content_type=r.declared_type)
+        self._progress(row.url, r.outcome or "fetch_error")
+
+    def _handle_fetched(self, row: MonitorPageRow, r: FetchResult, writer: CaptureWriter) -> None:
+        written = writer.write(
+            r.final_url, status=r.status or 200, reason=r.reason_phrase, http_version=r.http_version,
+            headers=r.headers, body=r.body, request_headers=r.request_headers, fetched=r.started, ip=r.ip,
+            extra={"requested-url": r.url, "redirects": " ".join(r.redirects), "attempts": str(r.attempts),
+                   "elapsed": f"{r.elapsed:.3f}", "run": str(self.run_id)},
+        )
+        self.fetched_now += 1
+        with transaction(self.factory) as s:
+            s.execute(update(MonitorPageRow).where(MonitorPageRow.id == row.id).values(
+                status="fetched", capture=str(written.ref), payload_digest=written.payload_digest,
+                payload_sha256=written.payload_sha256, http_status=r.status, content_type=r.content_type,
+                final_url=r.final_url, attempts=r.attempts, updated_at=_now()))
+        self._process(row.id, row.kind, row.depth, r.final_url, r.body, r.content_type, r.started, str(written.ref))
+
+    def _process(self, row_id: int, kind: str, depth: int, url: str, body: bytes, ctype: str | None,
+                 fetched: datetime | None, capture: str | None) -> str:
+        """Discover links or scan the page; commit outcome, children and findings together."""
+        try:
+            with transaction(self.factory) as s:
+                outcome = self._process_in(s, row_id, kind, depth, url, body, ctype, fetched, capture)
+        except Exception as exc:  # noqa: BLE001 - one bad page never stops the run; recorded below
+            log.exception("processing %s failed", url)
+            outcome = "rejected"
+            with transaction(self.factory) as s:
+                self._finish_row(s, row_id, outcome, "processing_error", f"{type(exc).__name__}: {exc}")
+        self.processed_now += 1
+        self._progress(url, outcome)
+        return outcome
+
+    def _process_in(self, s: Session, row_id: int, kind: str, depth: int, url: str, body: bytes,
+                    ctype: str | None, fetched: datetime | None, capture: str | None) -> str:
+        mime = (ctype or "").split(";")[0].strip().lower()
+        if kind == "sitemap" or (kind in ("auto", "site") and "html" not in mime and looks_like_sitemap(body)):
+            pages, children, err = parse_sitemap(body, url)
+            if err and not pages and not children:
+                self._finish_row(s, row_id, "rejected", err.split(":")[0], err)
+                return "rejected"
+            n = self._add_children(s, [p.loc for p in pages], "page") + self._add_children(s, children, "sitemap")
+            self._finish_row(s, row_id, "discovered", None, f"{len(pages)} pages, {len(children)} sitemaps, {n} new")
+            return "discovered"
+        if kind == "feed" or (kind in ("auto", "site") and "html" not in mime and looks_like_feed(body)):
+            links, err = parse_feed(body, url)
+            if err and not links:
+                self._finish_row(s, row_id, "rejected", "bad_feed", err)
+                return "rejected"
+            n = self._add_children(s, links, "page")
+            self._finish_row(s, row_id, "discovered", None, f"{len(links)} items, {n} new")
+            return "discovered"
+        if depth > 0 and "html" in (mime or "text/html"):
+            self._add_children(s, extract_links(body, url), "site" if depth > 1 else "page", depth - 1)
+        if self.processor is None:
+            self.processor = ScanProcessor(self.factory)
+        res = self.processor.process(s, url=url, body=body, content_type=ctype, fetched=fetched, capture=capture)
+        for fid, f in res.findings:
+            s.add(MonitorFindingRow(run_id=self.run_id, page_id=row_id, finding_id=int(fid),
+                                    article_id=f.article_id, label=f.label, verdict=f.verdict))
+        self._finish_row(s, row_id, res.outcome, res.reason, res.detail, n_findings=len(res.findings))
+        return res.outcome
+
+    # -- phases -----------------------------------------------------------------------
+    def _recover_fetched(self) -> None:
+        with self.factory() as s:
+            rows = list(s.scalars(select(MonitorPageRow).where(
+                MonitorPageRow.run_id == self.run_id, MonitorPageRow.status == "fetched",
+                MonitorPageRow.kind != "record")))  # archive records are redone by _archive
+        for row in rows:
+            try:
+                cap = read_capture(self.captures_dir, row.capture or "")
+            except Exception as exc:  # noqa: BLE001 - capture gone: fetch again rather than lose the page
+                log.warning("capture %s of %s unreadable (%s); fetching again", row.capture, row.url, exc)
+                with transaction(self.factory) as s:
+                    s.execute(update(MonitorPageRow).where(MonitorPageRow.id == row.id).values(status="pending"))
+                continue
+            self._process(row.id, row.kind, row.depth, row.final_url or row.url, cap.body, row.content_type,
+                          row.updated_at, row.capture)
+
+    def _archives(self) -> None:
+        with self.factory() as s:
+            archives = list(s.scalars(select(MonitorPageRow).where(
+                MonitorPageRow.run_id == self.run_id, MonitorPageRow.status == "pending",
+                MonitorPageRow.kind == "archive")))
+        for arc in archives:
+            self._archive(arc)
+
+    def _archive(self, arc: MonitorPageRow) -> None:
+        with self.factory() as s:
+            done = set(s.scalars(select(MonitorPageRow.key_sha).where(
+                MonitorPageRow.run_id == self.run_id, MonitorPageRow.kind == "record",
+                MonitorPageRow.status == "done")))
+        n = 0
+        failure: Rejected | None = None
+        for item in iter_archive(arc.url):
+            if isinstance(item, Rejected):
+                failure = item
+                break
+            n += 1
+            sha = _sha(item.key)
+            if sha in done:
+                continue
+            with transaction(self.factory) as s:
+                _insert_ignore(s, [{**self._row(item.key, item.url, "record", status="fetched"),
+                                    "http_status": item.status, "content_type": item.content_type,
+                                    "capture": item.key}])
+                row_id = s.scalar(select(MonitorPageRow.id).where(
+                    MonitorPageRow.run_id == self.run_id, MonitorPageRow.key_sha == sha))
+            self.n_rows += 1
+            assert row_id is not None
+            if item.status is not None and not 200 <= item.status < 300:
+                with transaction(self.factory) as s:
+                    self._finish_row(s, row_id, "rejected", "archived_status", f"HTTP {item.status}")
+                self._progress(item.url, "rejected")
+                continue
+            ctype = sniff(item.content_type, item.body)
+            if ctype is None or not item.body.strip():
+                with transaction(self.factory) as s:
+                    self._finish_row(s, row_id, "rejected", "unsupported_content_type", item.content_type or "")
+                self._progress(item.url, "rejected")
+                continue
+            fetched = _parse_warc_date(item.date)
+            self._process(row_id, "record", 0, item.url, item.body, ctype, fetched, item.key)
+        with transaction(self.factory) as s:
+            if failure is not None:
+                self._finish_row(s, arc.id, "rejected", failure.reason, f"after {n} records: {failure.detail}")
+            else:
+                self._finish_row(s, arc.id, "discovered", None, f"{n} records")
+        self._progress(arc.url, "rejected" if failure else "discovered")
+
+    def _pending(self, limit: int, busy: set[int], host_load: Counter[str]) -> list[MonitorPageRow]:
+        with self.factory() as s:
+            rows = list(s.scalars(select(MonitorPageRow).where(
+                MonitorPageRow.run_id == self.run_id, MonitorPageRow.status == "pending",
+                MonitorPageRow.kind != "archive").order_by(MonitorPageRow.id).limit(limit + len(busy) + 200)))
+        out: list[MonitorPageRow] = []
+        per_host = self.config.fetch.per_host_concurrency
+        for r in rows:
+            if r.id in busy or host_load[r.host] >= per_host:
+                continue
+            host_load[r.host] += 1
+            out.append(r)
+            if len(out) >= limit:
+                break
+        return out
+
+    def _fetch_loop(self, writer: CaptureWriter) -> None:
+        cfg = self.config.fetch
+        with Fetcher(cfg, transport=self.transport) as fetcher, ThreadPoolExecutor(max(1, cfg.concurrency)) as pool:
+            in_flight: dict[Future[FetchResult], MonitorPageRow] = {}
+            host_load: Counter[str] = Counter()
+            while True:
+                room = cfg.concurrency - len(in_flight)
+                if room > 0:
+                    for row in self._pending(room, {r.id for r in in_flight.values()}, host_load):
+                        in_flight[pool.submit(fetcher.fetch, row.url)] = row
+                if not in_flight:
+                    break
+                done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+                for fut in done:
+                    row = in_flight.pop(fut)
+                    host_load[row.host] -= 1
+                    result = fut.result()
+                    if result.ok:
+                        self._handle_fetched(row, result, writer)
+                    else:
+                        self._record_fetch_error(row, result)
+
+    def run(self) -> RunReport:
+        t0 = time.monotonic()
+        self._open()
+        writer = CaptureWriter(self.captures_dir, prefix="newsrights-" + _slug(self.config.run_name))
+        try:
+            self._recover_fetched()
+            self._archives()
+            self._fetch_loop(writer)
+        finally:
+            writer.close()
+        with transaction(self.factory) as s:
+            run = s.get(MonitorRunRow, self.run_id)
+            assert run is not None
+            run.status, run.finished_at, run.updated_at = "finished", _now(), _now()
+        report = build_report(self.factory, self.run_id, resumed=self.resumed, elapsed=time.monotonic() - t0)
+        report.fetched_now, report.processed_now = self.fetched_now, self.processed_now
+        report.repaired_warcs = writer.repaired
+        if self.capped:
+            report.reasons["frontier_capped"] = self.capped
+        with transaction(self.factory) as s:
+            run = s.get(MonitorRunRow, self.run_id)
+            assert run is not None
+            run.report_json = json.dumps(report.to_json(), ensure_ascii=False, default=str)
+        return report
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)[:60]
+
+
+def _parse_warc_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def build_report(factory: sessionmaker[Session], run_id: int, *, resumed: bool = False, elapsed: float = 0.0) -> RunReport:
+    """Counts of one run from the database (works on finished and on interrupted runs)."""
+    with factory() as s:
+        run = s.get(MonitorRunRow, run_id)
+        if run is None:
+            raise LookupError(f"no monitoring run {run_id}")
+        P = MonitorPageRow
+        outcomes = {o or "pending": n for o, n in s.execute(
+            select(P.outcome, func.count()).where(P.run_id == run_id, P.kind != "archive").group_by(P.outcome))}
+        reasons = {f"{o}:{r}": n for o, r, n in s.execute(
+            select(P.outcome, P.reason, func.count()).where(P.run_id == run_id, P.reason.is_not(None))
+            .group_by(P.outcome, P.reason))}
+        pages = s.scalar(select(func.count()).where(P.run_id == run_id, P.kind != "archive")) or 0
+        errors: dict[str, dict[str, int]] = defaultdict(dict)
+        for host, reason, n in s.execute(
+            select(P.host, P.reason, func.count()).where(P.run_id == run_id, P.outcome == "fetch_error")
+            .group_by(P.host, P.reason)
+        ):
+            errors[host or "-"][reason or "-"] = n
+        F = MonitorFindingRow
+        verdicts = {v or "none": n for v, n in s.execute(
+            select(F.verdict, func.count(func.distinct(F.finding_id))).where(F.run_id == run_id).group_by(F.verdict))}
+        earlier = select(F.finding_id).where(F.run_id < run_id, F.run_id.in_(
+            select(MonitorRunRow.id).where(MonitorRunRow.name == run.name)))
+        new_rows = s.execute(
+            select(F.finding_id, F.article_id, F.label, F.verdict, P.url)
+            .join(P, P.id == F.page_id)
+            .where(F.run_id == run_id, F.finding_id.not_in(earlier)).order_by(F.finding_id)
+        ).all()
+        seen: set[int] = set()
+        new_findings = []
+        for fid, art, label, verdict, url in new_rows:
+            if fid in seen:
+                continue
+            seen.add(fid)
+            new_findings.append({"finding_id": fid, "article_id": art, "label": label, "verdict": verdict, "page_url": url})
+        return RunReport(
+            run_id=run_id, name=run.name, status=run.status, resumed=resumed, started_at=run.started_at,
+            finished_at=run.finished_at, elapsed=elapsed, pages=pages, outcomes=outcomes, reasons=reasons,
+            verdicts=verdicts, new_findings=new_findings, errors_by_host=dict(errors),
+        )
+
+
+def run_monitor(
+    factory: sessionmaker[Session],
+    config: MonitorConfig,
+    *,
+    captures_dir: str | Path,
+    processor: PageProcessor | None = None,
+    transport: httpx.BaseTransport | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> RunReport:
+    """Run (or resume) the monitoring run of ``config`` to its end; see the module docstring."""
+    return MonitorRun(factory, config, captures_dir=Path(captures_dir), processor=processor,
+                      transport=transport, on_progress=on_progress).run()
+
+
+def list_runs(session: Session, *, name: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """Recent runs, newest first, with their stored reports."""
+    q = select(MonitorRunRow).order_by(MonitorRunRow.id.desc()).limit(limit)
+    if name:
+        q = q.where(MonitorRunRow.name == name)
+    return [
+        {"run_id": r.id, "name": r.name, "status": r.status, "started_at": r.started_at.isoformat(),
+         "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+         "report": json.loads(r.report_json) if r.report_json else None}
+        for r in session.scalars(q)
+    ]
+
+
+def page_outcomes(session: Session, run_id: int) -> list[dict[str, Any]]:
+    """Every frontier row of a run with its outcome (for reports and tests)."""
+    P = MonitorPageRow
+    return [
+        {"id": r.id, "url": r.url, "kind": r.kind, "status": r.status, "outcome": r.outcome, "reason": r.reason,
+         "http_status": r.http_status, "capture": r.capture, "n_findings": r.n_findings, "host": r.host}
+        for r in session.scalars(select(P).where(P.run_id == run_id).order_by(P.id))
+    ]
