@@ -63,6 +63,7 @@ from newsrights.crawl.sources import (
     parse_feed,
     parse_sitemap,
 )
+from newsrights.errors import ConfigError
 from newsrights.storage.db import transaction
 from newsrights.storage.tables.monitoring import MonitorFindingRow, MonitorPageRow, MonitorRunRow
 
@@ -389,8 +390,7 @@ class MonitorRun:
             return "discovered"
         if depth > 0 and "html" in (mime or "text/html"):
             self._add_children(s, extract_links(body, url), "site" if depth > 1 else "page", depth - 1)
-        if self.processor is None:
-            self.processor = ScanProcessor(self.factory)
+        assert self.processor is not None
         res = self.processor.process(s, url=url, body=body, content_type=ctype, fetched=fetched, capture=capture)
         for fid, f in res.findings:
             s.add(MonitorFindingRow(run_id=self.run_id, page_id=row_id, finding_id=int(fid),
@@ -506,6 +506,11 @@ class MonitorRun:
 
     def run(self) -> RunReport:
         t0 = time.monotonic()
+        if self.processor is None:
+            try:
+                self.processor = ScanProcessor(self.factory)
+            except ImportError as exc:
+                raise ConfigError(f"the scanner is not available ({exc}); install newsrights fully") from exc
         self._open()
         writer = CaptureWriter(self.captures_dir, prefix="newsrights-" + _slug(self.config.run_name))
         try:
