@@ -1,0 +1,588 @@
+"""Catalog use cases: ingest the publisher's articles, keep their versions, answer who owns what.
+
+Ingest is idempotent and crash-safe:
+
+* an article's id is derived from its stable URI (:func:`article_id_for`), so
+  the same page always lands on the same article;
+* the same content (same ``Article.sha256``) as the current version → nothing
+  is written (``unchanged``); a changed page → a new version; re-running a
+  batch never doubles anything;
+* a batch commits in chunks (one transaction each): a bad record is counted
+  as rejected and the batch goes on, and a killed process loses at most the
+  chunk in flight, which a re-run completes.
+
+Ownership is decided with the declaration in force for the article's site on
+its publication date (:func:`declaration_in_force`); a page that carries
+another site's declaration is judged under that one; otherwise the
+publisher's packaged declaration applies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from newsrights.core.declaration import Declaration, parse_declaration, publisher_declaration
+from newsrights.core.model import CHINA_TZ, Article, Ownership, Rejected
+from newsrights.core.ownership import classify
+from newsrights.errors import InputError
+from newsrights.storage.db import transaction
+from newsrights.storage.tables.catalog import ArticleRow, ArticleVersionRow, DeclarationRow, SiteRow
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CHUNK = 200
+
+
+class ArticleNotFound(InputError):
+    """No article with that id in the catalog."""
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """One catalog article at one version (the current one unless asked otherwise)."""
+
+    id: str
+    uri: str
+    article: Article
+    ownership: Ownership
+    sha256: str
+    version: int
+    ingested_at: datetime
+    raw_sha256: str | None = None
+    declaration_version: str | None = None
+    first_ingested_at: datetime | None = None
+    versions: int = 1
+
+    def to_json(self, *, body: bool = True) -> dict[str, Any]:
+        d = self.article.to_json()
+        if not body:
+            d.pop("body", None)
+            d.pop("declaration", None)
+        d.update(
+            {
+                "id": self.id,
+                "uri": self.uri,
+                "sha256": self.sha256,
+                "raw_sha256": self.raw_sha256,
+                "version": self.version,
+                "versions": self.versions,
+                "ingested_at": self.ingested_at.isoformat(),
+                "first_ingested_at": self.first_ingested_at.isoformat() if self.first_ingested_at else None,
+                "ownership": self.ownership.to_json(),
+                "declaration_version": self.declaration_version,
+            }
+        )
+        return d
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: counts of new articles, new versions, unchanged and rejected records."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    rejections: list[Rejected] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+    ownership: Counter[str] = field(default_factory=Counter)
+
+    MAX_KEPT = 1000
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(self.rejected.values())
+
+    @property
+    def seen(self) -> int:
+        return self.new + self.updated + self.unchanged + self.rejected_total
+
+    def reject(self, r: Rejected) -> None:
+        self.rejected[r.reason] += 1
+        if len(self.rejections) < self.MAX_KEPT:
+            self.rejections.append(r)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": dict(sorted(self.rejected.items())),
+            "rejected_total": self.rejected_total,
+            "ownership": dict(sorted(self.ownership.items())),
+            "rejections": [r.to_json() for r in self.rejections],
+            "article_ids": list(self.article_ids),
+        }
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(dt: datetime | None) -> datetime | None:
+    """SQLite gives back naive datetimes; they were stored as UTC."""
+    if dt is None:
+        return None
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+
+
+def _utc(dt: datetime | None) -> datetime | None:
+    """Store times as UTC: SQLite keeps no zone, so every stored time means UTC."""
+    if dt is None:
+        return None
+    return (dt if dt.tzinfo else dt.replace(tzinfo=CHINA_TZ)).astimezone(UTC)
+
+
+def _sha(s: str) -> str:
+    return hashlib.sha256(s.encode("utf-8")).hexdigest()
+
+
+def article_id_for(article: Article) -> str:
+    """The stable catalog id of an article: ``art_`` + 16 hex of sha256(its stable URI)."""
+    return "art_" + _sha(article.stable_uri)[:16]
+
+
+def _date_of(on: date | datetime | None) -> date | None:
+    if on is None:
+        return None
+    return on.date() if isinstance(on, datetime) else on
+
+
+# --------------------------------------------------------------------------- declarations
+
+
+def _ensure_site(session: Session, site: str) -> None:
+    if session.get(SiteRow, site) is None:
+        session.add(SiteRow(id=site, name=site, created_at=_now()))
+        session.flush()
+
+
+def add_declaration(
+    session: Session, site: str, text: str, effective: date | None, *, version: str | None = None
+) -> Declaration:
+    """Register a version of ``site``'s declaration, in force from ``effective``.
+
+    Idempotent: the same site and version with the same text returns the stored
+    one; the same version with a different text is refused (give a new version).
+    """
+    if not text.strip():
+        raise InputError(f"the declaration for {site!r} is empty")
+    decl = parse_declaration(text, site=site, effective=effective, version=version)
+    _ensure_site(session, site)
+    row = session.scalars(
+        select(DeclarationRow).where(DeclarationRow.site_id == site, DeclarationRow.version == decl.version)
+    ).first()
+    if row is not None:
+        if row.sha256 != decl.sha256:
+            raise InputError(
+                f"declaration {site!r} version {decl.version!r} is already registered with a different text; "
+                "register the new text with another --effective date or version"
+            )
+        return decl
+    session.add(
+        DeclarationRow(
+            site_id=site,
+            version=decl.version,
+            effective=effective,
+            text=text,
+            sha256=decl.sha256,
+            parsed=decl.to_json(),
+            created_at=_now(),
+        )
+    )
+    session.flush()
+    return decl
+
+
+def _decl_from_row(row: DeclarationRow) -> Declaration:
+    return parse_declaration(row.text, site=row.site_id, effective=row.effective, version=row.version)
+
+
+def _pick(rows: list[DeclarationRow], on: date | None) -> DeclarationRow | None:
+    """The version in force on ``on``: the latest effective date not after it; undated versions
+    apply when no dated one does. ``on=None`` asks for the newest."""
+    dated = sorted((r for r in rows if r.effective is not None), key=lambda r: (r.effective, r.id))
+    undated = sorted((r for r in rows if r.effective is None), key=lambda r: r.id)
+    if on is None:
+        return dated[-1] if dated else (undated[-1] if undated else None)
+    in_force = [r for r in dated if r.effective is not None and r.effective <= on]
+    if in_force:
+        return in_force[-1]
+    return undated[-1] if undated else None
+
+
+def declaration_in_force(session: Session, site: str, on: date | datetime | None) -> Declaration | None:
+    """The declaration of ``site`` in force on ``on`` (a date or datetime; None: the newest), or None."""
+    rows = list(session.scalars(select(DeclarationRow).where(DeclarationRow.site_id == site)))
+    row = _pick(rows, _date_of(on))
+    return _decl_from_row(row) if row is not None else None
+
+
+def list_declarations(session: Session, site: str | None = None) -> list[dict[str, Any]]:
+    q = select(DeclarationRow).order_by(DeclarationRow.site_id, DeclarationRow.effective, DeclarationRow.id)
+    if site:
+        q = q.where(DeclarationRow.site_id == site)
+    return [
+        {"site": r.site_id, "version": r.version, "effective": r.effective.isoformat() if r.effective else None,
+         "sha256": r.sha256, "created_at": _aware(r.created_at).isoformat()}  # type: ignore[union-attr]
+        for r in session.scalars(q)
+    ]
+
+
+class _DeclarationBook:
+    """Chooses the declaration for each article during one ingest (registered versions cached)."""
+
+    def __init__(self, session: Session, fixed: Declaration | None) -> None:
+        self.fixed = fixed
+        self.rows: dict[str, list[DeclarationRow]] = {}
+        for r in session.scalars(select(DeclarationRow)):
+            self.rows.setdefault(r.site_id, []).append(r)
+        self.parsed_rows: dict[int, Declaration] = {}
+        self.page_decls: dict[str, Declaration] = {}
+        self.default = publisher_declaration()
+
+    def _registered(self, site: str | None, on: date | None) -> Declaration | None:
+        if not site or site not in self.rows:
+            return None
+        row = _pick(self.rows[site], on)
+        if row is None:
+            return None
+        if row.id not in self.parsed_rows:
+            self.parsed_rows[row.id] = _decl_from_row(row)
+        return self.parsed_rows[row.id]
+
+    def for_article(self, article: Article) -> Declaration:
+        if self.fixed is not None:
+            return self.fixed
+        on = _date_of(article.published)
+        page: Declaration | None = None
+        if article.declaration and article.declaration.strip():
+            key = _sha(article.declaration)
+            if key not in self.page_decls:
+                self.page_decls[key] = parse_declaration(article.declaration)
+            page = self.page_decls[key]
+        for site in (article.site, page.site if page else None, self.default.site):
+            found = self._registered(site, on)
+            if found is not None:
+                return found
+        if page is not None and page.site and page.site != self.default.site and (page.owned_markers or page.blanket):
+            return page  # another site's page, judged under that site's own declaration
+        return self.default
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    article: Article
+    id: str
+    uri: str
+    sha256: str
+    ownership: Ownership
+    site: str | None
+    values: dict[str, Any]
+
+
+def _prepare(article: Article, decl: Declaration) -> _Prepared:
+    """Everything computed before the database is touched (errors here reject one record)."""
+    ownership = classify(article, decl)
+    site = article.site or decl.site
+    values = {
+        "sha256": article.sha256,
+        "raw_sha256": article.raw_sha256,
+        "title": article.title,
+        "published": _utc(article.published),
+        "source": article.source,
+        "editor": article.editor,
+        "responsible_editor": article.responsible_editor,
+        "original_title": article.original_title,
+        "dateline": article.dateline,
+        "byline": article.byline,
+        "site": site,
+        "url": article.url,
+        "uri": article.uri,
+        "language": article.language,
+        "origin": article.origin or "",
+        "fetched": _utc(article.fetched),
+        "body": list(article.body),
+        "credit_lines": list(article.credit_lines),
+        "furniture": list(article.furniture),
+        "extra": [[str(k), str(v)] for k, v in article.extra],
+        "declaration_text": article.declaration,
+        "copyright_notice": article.copyright_notice,
+        "ownership": ownership.to_json(),
+        "ownership_class": ownership.class_,
+        "declaration_version": ownership.declaration_version,
+    }
+    return _Prepared(article, article_id_for(article), article.stable_uri, article.sha256, ownership, site, values)
+
+
+def _store_chunk(session: Session, chunk: list[_Prepared]) -> list[str]:
+    """Write prepared articles in one unit of work; returns ``new``/``updated``/``unchanged`` per item.
+
+    Existing rows are fetched in one query; inserts are flushed together (the
+    unit of work writes ``articles`` before ``article_versions``)."""
+    now = _now()
+    ids = sorted({p.id for p in chunk})
+    rows: dict[str, ArticleRow] = {r.id: r for r in session.scalars(select(ArticleRow).where(ArticleRow.id.in_(ids)))}
+    outcomes: list[str] = []
+    for p in chunk:
+        row = rows.get(p.id)
+        if row is not None and row.sha256 == p.sha256:
+            outcomes.append("unchanged")
+            continue
+        version = 1 if row is None else row.current_version + 1
+        a = p.article
+        if row is None:
+            row = ArticleRow(id=p.id, uri=p.uri, uri_sha256=_sha(p.uri), created_at=now)
+            session.add(row)
+            rows[p.id] = row
+        row.url = a.url
+        row.site = p.site
+        row.current_version = version
+        row.sha256 = p.sha256
+        row.title = a.title
+        row.published = _utc(a.published)
+        row.ownership_class = p.ownership.class_
+        row.holder = p.ownership.holder
+        row.updated_at = now
+        session.add(ArticleVersionRow(article_id=p.id, version=version, ingested_at=now, **p.values))
+        outcomes.append("new" if version == 1 else "updated")
+    session.flush()
+    return outcomes
+
+
+def ingest(
+    factory: sessionmaker[Session],
+    items: Iterable[Article | Rejected],
+    *,
+    site_declaration: Declaration | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: Callable[[Article | Rejected, str], None] | None = None,
+) -> IngestReport:
+    """Ingest ``items`` (as :func:`newsrights.ingest.read_path` yields them) into the catalog.
+
+    ``site_declaration`` forces one declaration for every article; otherwise
+    each is judged under the declaration in force for its site and date.
+    ``progress(item, outcome)`` is called once per item. Returns the counts.
+    """
+    report = IngestReport()
+    with factory() as s:
+        book = _DeclarationBook(s, site_declaration)
+    chunk: list[_Prepared] = []
+
+    def note(item: Article | Rejected, outcome: str) -> None:
+        if progress is not None:
+            progress(item, outcome)
+
+    def flush() -> None:
+        if not chunk:
+            return
+        try:
+            with transaction(factory) as session:
+                outcomes = _store_chunk(session, chunk)
+        except Exception as exc:  # one bad row must not sink the chunk: retry one by one
+            log.warning("chunk of %d failed (%s); storing one by one", len(chunk), exc)
+            outcomes = []
+            for p in chunk:
+                try:
+                    with transaction(factory) as session:
+                        outcomes += _store_chunk(session, [p])
+                except Exception as one_exc:
+                    outcomes.append("rejected")
+                    report.reject(Rejected(p.article.origin or p.uri, "store_failed", f"{type(one_exc).__name__}: {one_exc}"[:500]))
+        for p, outcome in zip(chunk, outcomes, strict=True):
+            if outcome == "rejected":
+                note(p.article, outcome)
+                continue
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            report.article_ids.append(p.id)
+            report.ownership[p.ownership.class_] += 1
+            note(p.article, outcome)
+        chunk.clear()
+
+    for item in items:
+        if isinstance(item, Rejected):
+            report.reject(item)
+            note(item, "rejected")
+            continue
+        try:
+            if not item.body or not any(p.strip() for p in item.body):
+                raise InputError("the article has no body text")
+            prepared = _prepare(item, book.for_article(item))
+        except Exception as exc:
+            rej = Rejected(item.origin or item.stable_uri, "invalid_article", f"{type(exc).__name__}: {exc}"[:500])
+            report.reject(rej)
+            note(rej, "rejected")
+            continue
+        chunk.append(prepared)
+        if len(chunk) >= chunk_size:
+            flush()
+    flush()
+    return report
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _article_from(a: ArticleRow, v: ArticleVersionRow) -> Article:
+    return Article(
+        body=tuple(v.body or ()),
+        title=v.title,
+        published=_aware(v.published).astimezone(CHINA_TZ) if v.published else None,
+        source=v.source,
+        editor=v.editor,
+        responsible_editor=v.responsible_editor,
+        original_title=v.original_title,
+        dateline=v.dateline,
+        byline=v.byline,
+        site=v.site,
+        url=v.url,
+        uri=v.uri,
+        language=v.language,
+        declaration=v.declaration_text,
+        furniture=tuple(v.furniture or ()),
+        credit_lines=tuple(v.credit_lines or ()),
+        copyright_notice=v.copyright_notice,
+        origin=v.origin or "",
+        raw_sha256=v.raw_sha256,
+        fetched=_aware(v.fetched),
+        extra=tuple((k, val) for k, val in (v.extra or ())),
+    )
+
+
+def _ownership_from(d: dict[str, Any]) -> Ownership:
+    return Ownership(
+        class_=d["class"],
+        holder=d.get("holder"),
+        marker=d.get("marker"),
+        reasons=tuple(d.get("reasons") or ()),
+        declaration_version=d.get("declaration_version"),
+    )
+
+
+def _record(a: ArticleRow, v: ArticleVersionRow, first: datetime | None = None) -> ArticleRecord:
+    article = _article_from(a, v)  # published is shown in China time, the publisher's zone
+    return ArticleRecord(
+        id=a.id,
+        uri=a.uri,
+        article=article,
+        ownership=_ownership_from(v.ownership),
+        sha256=v.sha256,
+        version=v.version,
+        ingested_at=_aware(v.ingested_at),  # type: ignore[arg-type]
+        raw_sha256=v.raw_sha256,
+        declaration_version=v.declaration_version,
+        first_ingested_at=_aware(first) if first else None,
+        versions=a.current_version,
+    )
+
+
+def get_article_record(session: Session, article_id: str, version: int | None = None) -> ArticleRecord:
+    """The article ``article_id`` at its current version (or at ``version``)."""
+    a = session.get(ArticleRow, article_id)
+    if a is None:
+        raise ArticleNotFound(f"no article {article_id!r} in the catalog (see `newsrights articles list`)")
+    v = session.scalars(
+        select(ArticleVersionRow).where(
+            ArticleVersionRow.article_id == article_id, ArticleVersionRow.version == (version or a.current_version)
+        )
+    ).first()
+    if v is None:
+        raise ArticleNotFound(f"article {article_id!r} has no version {version} (it has {a.current_version})")
+    first = session.scalar(
+        select(func.min(ArticleVersionRow.ingested_at)).where(ArticleVersionRow.article_id == article_id)
+    )
+    return _record(a, v, first)
+
+
+def article_history(session: Session, article_id: str) -> list[ArticleRecord]:
+    """Every version of an article, oldest first."""
+    a = session.get(ArticleRow, article_id)
+    if a is None:
+        raise ArticleNotFound(f"no article {article_id!r} in the catalog")
+    rows = session.scalars(
+        select(ArticleVersionRow).where(ArticleVersionRow.article_id == article_id).order_by(ArticleVersionRow.version)
+    )
+    return [_record(a, v) for v in rows]
+
+
+def iter_article_records(session: Session, *, batch: int = 500) -> Iterator[ArticleRecord]:
+    """Every catalog article at its current version, in id order (streamed in batches)."""
+    last = ""
+    while True:
+        q = (
+            select(ArticleRow, ArticleVersionRow)
+            .join(
+                ArticleVersionRow,
+                (ArticleVersionRow.article_id == ArticleRow.id) & (ArticleVersionRow.version == ArticleRow.current_version),
+            )
+            .where(ArticleRow.id > last)
+            .order_by(ArticleRow.id)
+            .limit(batch)
+        )
+        rows = session.execute(q).all()
+        if not rows:
+            return
+        for a, v in rows:
+            yield _record(a, v)
+        last = rows[-1][0].id
+
+
+def list_articles(
+    session: Session,
+    *,
+    site: str | None = None,
+    ownership: str | None = None,
+    holder: str | None = None,
+    q: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[ArticleRecord]:
+    """Current versions, newest publication first, filtered by site, ownership class, holder,
+    a substring of the title or URI (``q``) and a publication window."""
+    stmt = select(ArticleRow, ArticleVersionRow).join(
+        ArticleVersionRow,
+        (ArticleVersionRow.article_id == ArticleRow.id) & (ArticleVersionRow.version == ArticleRow.current_version),
+    )
+    if site:
+        stmt = stmt.where(ArticleRow.site == site)
+    if ownership:
+        stmt = stmt.where(ArticleRow.ownership_class == ownership)
+    if holder:
+        stmt = stmt.where(ArticleRow.holder == holder)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(ArticleRow.title.like(like), ArticleRow.uri.like(like)))
+    if since:
+        stmt = stmt.where(ArticleRow.published >= _utc(since))
+    if until:
+        stmt = stmt.where(ArticleRow.published < _utc(until))
+    stmt = stmt.order_by(ArticleRow.published.desc().nulls_last(), ArticleRow.id).limit(limit).offset(offset)
+    return [_record(a, v) for a, v in session.execute(stmt).all()]
+
+
+def count_articles(session: Session) -> dict[str, int]:
+    """Number of articles per ownership class, and versions in total."""
+    out = {cls: n for cls, n in session.execute(select(ArticleRow.ownership_class, func.count()).group_by(ArticleRow.ownership_class))}
+    out["articles"] = sum(out.values())
+    out["versions"] = session.scalar(select(func.count()).select_from(ArticleVersionRow)) or 0
+    return out

@@ -1,0 +1,205 @@
+"""The catalog service on SQLite and PostgreSQL: idempotent ingest, versions, declarations, crash safety."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from newsrights.core.declaration import publisher_declaration
+from newsrights.core.model import CHINA_TZ, Article, Rejected
+from newsrights.services import catalog
+from newsrights.storage.db import open_db, transaction
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _art(i: int, *, text: str = "", source: str = "国际在线", **kw: object) -> Article:
+    return Article(
+        body=(f"第{i}篇文章的第一段,讲述了一件事情。", text or f"第{i}篇文章的第二段。"),
+        title=f"标题{i}",
+        published=datetime(2024, 5, 1 + i % 28, 8, 30, tzinfo=CHINA_TZ),
+        source=source,
+        url=f"https://news.cri.cn/2024/a{i}.html",
+        origin=f"test:{i}",
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_ingest_is_idempotent_and_versions_changes(db_url: str) -> None:
+    factory = open_db(db_url)
+    arts = [_art(i) for i in range(5)]
+    r1 = catalog.ingest(factory, arts)
+    assert (r1.new, r1.updated, r1.unchanged, r1.rejected_total) == (5, 0, 0, 0)
+    assert r1.ownership == {"owned": 5}
+    r2 = catalog.ingest(factory, arts)
+    assert (r2.new, r2.updated, r2.unchanged) == (0, 0, 5)
+    # the same page changed: a new version of the same article
+    changed = _art(2, text="第2篇文章的第二段,已经更正。")
+    r3 = catalog.ingest(factory, [changed, changed])
+    assert (r3.new, r3.updated, r3.unchanged) == (0, 1, 1)
+    aid = catalog.article_id_for(changed)
+    assert aid == catalog.article_id_for(arts[2])
+    with factory() as s:
+        rec = catalog.get_article_record(s, aid)
+        assert rec.version == 2 and rec.versions == 2
+        assert rec.sha256 == changed.sha256
+        assert rec.article.body == changed.body
+        assert rec.article.published == changed.published
+        assert rec.ingested_at.tzinfo is not None
+        assert rec.first_ingested_at is not None and rec.first_ingested_at <= rec.ingested_at
+        old = catalog.get_article_record(s, aid, version=1)
+        assert old.sha256 == arts[2].sha256
+        assert [h.version for h in catalog.article_history(s, aid)] == [1, 2]
+        assert len(list(catalog.iter_article_records(s))) == 5
+        assert s.scalar(sa.text("select count(*) from article_versions")) == 6
+        assert catalog.count_articles(s) == {"owned": 5, "articles": 5, "versions": 6}
+
+
+def test_rejected_and_bad_records_do_not_stop_the_batch(db_url: str) -> None:
+    factory = open_db(db_url)
+    items: list[Article | Rejected] = [
+        _art(1),
+        Rejected("x.bin", "binary_file", "not text"),
+        Article(body=(), title="empty", url="https://x.example/e", origin="empty.txt"),
+        _art(2),
+        Rejected("y.warc", "truncated_warc"),
+    ]
+    seen: list[str] = []
+    r = catalog.ingest(factory, items, chunk_size=1, progress=lambda _i, outcome: seen.append(outcome))
+    assert r.new == 2
+    assert r.rejected == {"binary_file": 1, "invalid_article": 1, "truncated_warc": 1}
+    assert sorted(seen) == ["new", "new", "rejected", "rejected", "rejected"]
+    assert {x.origin for x in r.rejections} == {"x.bin", "empty.txt", "y.warc"}
+
+
+def test_ownership_and_listing(db_url: str, seed_page: Path) -> None:
+    from newsrights.ingest import read_path
+
+    factory = open_db(db_url)
+    items = list(read_path(seed_page)) + [_art(1), _art(2, source="新华社"), _art(3, source="转载")]
+    r = catalog.ingest(factory, items)
+    assert r.new == 4
+    with factory() as s:
+        third = catalog.list_articles(s, ownership="third_party")
+        assert {x.ownership.holder for x in third} == {"辽宁日报", "新华社"}
+        seed = catalog.list_articles(s, holder="辽宁日报")[0]
+        assert seed.article.title == "辽宁省委书记张国清:高标准高起点推动第二批政法队伍教育整顿取得实效"
+        assert seed.article.published is not None and seed.article.published.isoformat() == "2021-08-19T09:40:53+08:00"
+        assert seed.ownership.declaration_version == "cri-footer-2021"
+        assert seed.article.declaration and "国际在线" in seed.article.declaration
+        assert [x.ownership.class_ for x in catalog.list_articles(s, q="标题3")] == ["needs_review"]
+        window = catalog.list_articles(s, since=datetime(2024, 1, 1, tzinfo=CHINA_TZ))
+        assert len(window) == 3
+
+
+def test_declarations_versioned_by_effective_date(db_url: str) -> None:
+    factory = open_db(db_url)
+    base = publisher_declaration().text
+    newer = base.replace("30日内", "60日内")
+    with transaction(factory) as s:
+        catalog.add_declaration(s, "国际在线", base, date(2020, 1, 1))
+        catalog.add_declaration(s, "国际在线", newer, date(2024, 1, 1))
+        catalog.add_declaration(s, "国际在线", newer, date(2024, 1, 1))  # idempotent
+    with factory() as s:
+        assert catalog.declaration_in_force(s, "国际在线", date(2019, 6, 1)) is None
+        d2021 = catalog.declaration_in_force(s, "国际在线", date(2021, 8, 19))
+        d2024 = catalog.declaration_in_force(s, "国际在线", datetime(2024, 3, 1, tzinfo=CHINA_TZ))
+        assert d2021 is not None and d2021.version == "2020-01-01" and d2021.claim_window.days == 30  # type: ignore[union-attr]
+        assert d2024 is not None and d2024.version == "2024-01-01" and d2024.claim_window.days == 60  # type: ignore[union-attr]
+        assert catalog.declaration_in_force(s, "其他网站", date(2024, 1, 1)) is None
+        assert len(catalog.list_declarations(s, "国际在线")) == 2
+    # articles are judged under the version in force on their date
+    old = _art(1).with_(published=datetime(2021, 5, 1, tzinfo=CHINA_TZ), site="国际在线")
+    new = _art(2).with_(published=datetime(2024, 5, 1, tzinfo=CHINA_TZ), site="国际在线")
+    catalog.ingest(factory, [old, new])
+    with factory() as s:
+        assert catalog.get_article_record(s, catalog.article_id_for(old)).ownership.declaration_version == "2020-01-01"
+        assert catalog.get_article_record(s, catalog.article_id_for(new)).ownership.declaration_version == "2024-01-01"
+
+
+def test_same_version_different_text_is_refused(sqlite_url: str) -> None:
+    import pytest
+
+    from newsrights.errors import InputError
+
+    factory = open_db(sqlite_url)
+    with transaction(factory) as s:
+        catalog.add_declaration(s, "国际在线", "未经授权不得转载。", date(2020, 1, 1))
+    with pytest.raises(InputError, match="different text"), transaction(factory) as s:
+        catalog.add_declaration(s, "国际在线", "未经授权不得复制。", date(2020, 1, 1))
+
+
+def test_missing_article_says_so(sqlite_url: str) -> None:
+    import pytest
+
+    factory = open_db(sqlite_url)
+    with factory() as s, pytest.raises(catalog.ArticleNotFound, match="articles list"):
+        catalog.get_article_record(s, "art_nope")
+
+
+_SLOW_INGEST = textwrap.dedent(
+    """
+    import sys, time
+    from datetime import datetime
+    from newsrights.core.model import CHINA_TZ, Article
+    from newsrights.services import catalog
+    from newsrights.storage.db import open_db
+
+    def items():
+        for i in range(int(sys.argv[2])):
+            yield Article(body=(f"第{i}篇正文。",), title=f"t{i}", source="国际在线",
+                          published=datetime(2024, 1, 1, tzinfo=CHINA_TZ), url=f"https://news.cri.cn/k{i}.html")
+            time.sleep(0.01)
+
+    catalog.ingest(open_db(sys.argv[1]), items(), chunk_size=7)
+    """
+)
+
+
+def test_killed_ingest_leaves_a_consistent_catalog_that_a_rerun_completes(db_url: str, tmp_path: Path) -> None:
+    n = 300
+    factory = open_db(db_url)
+    script = tmp_path / "slow_ingest.py"
+    script.write_text(_SLOW_INGEST, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    proc = subprocess.Popen([sys.executable, str(script), db_url, str(n)], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        count = 0
+        while time.monotonic() < deadline:
+            with factory() as s:
+                count = s.scalar(sa.text("select count(*) from articles")) or 0
+            if count >= 40:
+                break
+            assert proc.poll() is None, "the ingest ended before it could be killed"
+            time.sleep(0.02)
+        assert count >= 40
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    with factory() as s:
+        arts = s.scalar(sa.text("select count(*) from articles"))
+        vers = s.scalar(sa.text("select count(*) from article_versions"))
+        orphans = s.scalar(sa.text(
+            "select count(*) from articles a left join article_versions v "
+            "on v.article_id = a.id and v.version = a.current_version where v.id is null"))
+    assert 40 <= arts < n, "the kill must land mid-batch"
+    assert arts == vers and orphans == 0, "whole chunks only: every article has its version"
+    assert arts % 7 == 0, "chunks commit whole"
+    items = [Article(body=(f"第{i}篇正文。",), title=f"t{i}", source="国际在线",
+                     published=datetime(2024, 1, 1, tzinfo=CHINA_TZ), url=f"https://news.cri.cn/k{i}.html") for i in range(n)]
+    r = catalog.ingest(factory, items)
+    assert (r.new, r.unchanged, r.updated) == (n - arts, arts, 0)
+    with factory() as s:
+        assert s.scalar(sa.text("select count(*) from articles")) == n
+        assert s.scalar(sa.text("select count(*) from article_versions")) == n
