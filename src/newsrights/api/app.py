@@ -34,8 +34,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
 
 ERROR_RESPONSES = {
     code: {"model": ProblemOut, "content": {"application/problem+json": {}}, "description": desc}
-    for code, desc in ((401, "Not signed in"), (403, "Forbidden"), (404, "Not found"),
-                       (422, "Invalid request"), (429, "Rate limited"))
+    for code, desc in ((400, "Bad input"), (401, "Not signed in"), (403, "Forbidden"),
+                       (404, "Not found"), (409, "Conflict with a rights rule"), (422, "Invalid request"),
+                       (429, "Rate limited"), (503, "A service this route needs is not installed"))
 }
 
 
@@ -107,3 +108,19 @@ def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int =
     import uvicorn
 
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, proxy_headers=False)
+
+
+def iter_routes(app: FastAPI) -> list[tuple[str, str, frozenset[str]]]:
+    """Every API and page route of ``app`` as ``(name, full path, methods)`` (routers flattened)."""
+    from fastapi.routing import APIRoute
+
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # older FastAPI: included routes are copied into app.routes
+        return [(r.name, r.path, frozenset(r.methods)) for r in app.routes if isinstance(r, APIRoute)]
+    out = []
+    for ctx in iter_route_contexts(app.routes):
+        route = ctx.original_route
+        if isinstance(route, APIRoute):
+            out.append((ctx.name or route.name, ctx.path or route.path, frozenset(route.methods)))
+    return out

@@ -188,6 +188,13 @@ class Paging:
     offset: int
 
 
+def page_of(items: list[Any], page: Paging) -> tuple[list[Any], int | None]:
+    """Slice a fully loaded list: ``(items on this page, next offset or None)``."""
+    chunk = items[page.offset : page.offset + page.limit]
+    more = page.offset + page.limit < len(items)
+    return chunk, (page.offset + page.limit if more else None)
+
+
 def paging(limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> Paging:
     return Paging(limit, offset)
 

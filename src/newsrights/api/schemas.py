@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 Role = Literal["admin", "analyst", "sales", "legal", "licensee"]
+
+
+class In(BaseModel):
+    """Request bodies: unknown fields are refused (the schema says ``additionalProperties: false``)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class ProblemOut(BaseModel):
@@ -18,10 +24,13 @@ class ProblemOut(BaseModel):
 
 
 class PageOut(BaseModel, Generic[T]):
+    """One page of a list; ``total`` when cheap to know, ``next_offset`` when there is more."""
+
     items: list[T]
-    total: int
+    total: int | None = None
     limit: int
     offset: int
+    next_offset: int | None = None
 
 
 class UserOut(BaseModel):
@@ -33,7 +42,7 @@ class UserOut(BaseModel):
     active: bool
 
 
-class UserIn(BaseModel):
+class UserIn(In):
     username: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.@-]+$")
     password: str = Field(min_length=8, max_length=1024)
     role: Role
@@ -41,7 +50,7 @@ class UserIn(BaseModel):
     party_id: str | None = Field(default=None, max_length=200)
 
 
-class UserPatch(BaseModel):
+class UserPatch(In):
     role: Role | None = None
     active: bool | None = None
     password: str | None = Field(default=None, min_length=8, max_length=1024)
@@ -49,7 +58,7 @@ class UserPatch(BaseModel):
     party_id: str | None = Field(default=None, max_length=200)
 
 
-class TokenIn(BaseModel):
+class TokenIn(In):
     user_id: int = Field(ge=1, le=2**31 - 1)
     name: str = Field(default="", max_length=200)
 
@@ -68,7 +77,7 @@ class TokenCreated(BaseModel):
     info: TokenOut
 
 
-class LoginIn(BaseModel):
+class LoginIn(In):
     username: str = Field(min_length=1, max_length=80)
     password: str = Field(min_length=1, max_length=1024)
 
@@ -89,16 +98,6 @@ class HealthOut(BaseModel):
     version: str
 
 
-class ArticleOut(BaseModel):
-    id: str
-    uri: str
-    version: int
-    sha256: str
-    ingested_at: str | None
-    ownership: dict[str, Any]
-    article: dict[str, Any]
-
-
 class FindingOut(BaseModel):
     id: int
     finding: dict[str, Any]
@@ -107,13 +106,13 @@ class FindingOut(BaseModel):
     found_at: str | None = None
 
 
-class ScanTextIn(BaseModel):
+class ScanTextIn(In):
     text: str = Field(min_length=1, max_length=200_000)
     url: str = Field(default="", max_length=2000)
     title: str | None = Field(default=None, max_length=500)
 
 
-class ScanUrlIn(BaseModel):
+class ScanUrlIn(In):
     url: str = Field(min_length=8, max_length=2000, pattern=r"^https?://")
     record: bool = True
 

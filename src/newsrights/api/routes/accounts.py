@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
 
-from newsrights.api.deps import DB, Me, Page, state
+from fastapi import APIRouter, Query, Request
+
+from newsrights.api.deps import DB, Me, Page, page_of, state
 from newsrights.api.schemas import PageOut, TokenCreated, TokenIn, TokenOut, UserIn, UserOut, UserPatch
 from newsrights.services import accounts
 from newsrights.storage.db import transaction
@@ -15,9 +17,9 @@ router = APIRouter(prefix="/api/v1", tags=["accounts"])
 @router.get("/users", response_model=PageOut[UserOut])
 def list_users(session: DB, page: Page) -> PageOut[UserOut]:
     users = accounts.list_users(session)
-    chunk = users[page.offset : page.offset + page.limit]
+    chunk, nxt = page_of(users, page)
     return PageOut[UserOut](items=[UserOut(**u.to_json()) for u in chunk], total=len(users),
-                            limit=page.limit, offset=page.offset)
+                            limit=page.limit, offset=page.offset, next_offset=nxt)
 
 
 @router.post("/users", response_model=UserOut, status_code=201)
@@ -39,11 +41,11 @@ def update_user(user_id: int, body: UserPatch, request: Request, me: Me) -> User
 
 
 @router.get("/tokens", response_model=PageOut[TokenOut])
-def list_tokens(session: DB, page: Page, user_id: int | None = None) -> PageOut[TokenOut]:
+def list_tokens(session: DB, page: Page, user_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> PageOut[TokenOut]:
     tokens = accounts.list_tokens(session, user_id)
-    chunk = tokens[page.offset : page.offset + page.limit]
+    chunk, nxt = page_of(tokens, page)
     return PageOut[TokenOut](items=[TokenOut(**t.to_json()) for t in chunk], total=len(tokens),
-                             limit=page.limit, offset=page.offset)
+                             limit=page.limit, offset=page.offset, next_offset=nxt)
 
 
 @router.post("/tokens", response_model=TokenCreated, status_code=201)
