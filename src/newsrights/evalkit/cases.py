@@ -42,6 +42,8 @@ class GoldPair:
     label: ReuseLabel
     spans: tuple[Span, ...] = ()
     reused_chars: int = 0
+    #: kind of reuse of this pair when it differs from the case's kind (recall is counted by it)
+    kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)

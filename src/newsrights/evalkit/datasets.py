@@ -3,12 +3,10 @@
 * :func:`load_xwlb` — ``zh_news_xwlb_two_outlets``: CCTV's own 新闻联播 pages
   (the catalog side) and the same stories republished by mrxwlb.com without
   the attribution (the page side). Gold pairs come from an independent oracle
-  (:func:`sentence_overlap`): a page reuses a CCTV item when they share
-  exact sentences (after NFKC and removal of whitespace and punctuation) of at
-  least ``min_shared`` characters in total. A page that shares only a little
-  (one formulaic sentence) is *ambiguous* for that item. 快讯 items are split by
-  mrxwlb into sub-items, each an excerpt of the CCTV item; the oracle finds
-  those pairs too and :func:`load_xwlb` labels them ``xwlb_kuaixun``.
+  (:func:`ngram_overlap`: exact 10-grams after NFKC and removal of whitespace
+  and punctuation); see :func:`xwlb_cases` for the thresholds. 快讯 items are
+  split by mrxwlb into sub-items, each an excerpt of the CCTV item; the oracle
+  finds those pairs too and they are labelled ``xwlb_kuaixun``.
 * :func:`load_sogouca` — SogouCA 2012 news contents (hard Chinese negatives).
 * :func:`load_english` — English news bodies (fundus expected parses) and the
   scoop teasers (negatives).
@@ -22,6 +20,7 @@ import html
 import json
 import re
 import unicodedata
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ _TAG = re.compile(r"<[^>]+>")
 _PARA_SPLIT = re.compile(r"</p>|<br\s*/?>", re.I)
 _SENT_SPLIT = re.compile(r"(?<=[。！？；!?;])|\n")
 _KEEP = re.compile(r"[\w]+", re.UNICODE)
-#: CCTV's attribution prefix, removed before the sentence oracle compares texts.
+#: CCTV's attribution prefix, removed before the oracle compares texts.
 _ATTRIBUTION = re.compile(r"央视网消息[（(]新闻联播[）)][：:]")
 
 
@@ -47,6 +46,8 @@ class XwlbSet:
     mrxwlb: tuple[SourceDoc, ...]
     #: page id -> {article id: shared characters}
     overlap: dict[str, dict[str, int]]
+    #: article id -> length of its oracle text
+    lengths: dict[str, int]
     #: page id -> article id paired by headline in the upstream aligned file
     headline_pairs: dict[str, str]
 
@@ -96,41 +97,54 @@ def parse_mrxwlb_day(path: Path) -> list[SourceDoc]:
     return out
 
 
-def sentence_keys(text: str, min_len: int = 12) -> dict[str, int]:
-    """Normalised sentences of ``text`` (NFKC, only word characters kept) -> length.
+def oracle_text(text: str) -> str:
+    """The oracle's view of a text: NFKC, CCTV's attribution removed, only word characters kept."""
+    return "".join(_KEEP.findall(_ATTRIBUTION.sub("", unicodedata.normalize("NFKC", text))))
 
-    Sentences are split at 。！？； and line breaks; shorter than ``min_len``
-    normalised characters are dropped (sub-headings, 快讯 labels).
+
+def _h(s: str) -> int:
+    return zlib.crc32(s.encode("utf-8"))
+
+
+def ngram_overlap(
+    pages: Iterable[SourceDoc], articles: Iterable[SourceDoc], n: int = 10, sample: int = 4
+) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """For each page, the articles it shares text with and how many article characters.
+
+    Independent of the detector under test: exact ``n``-grams of
+    :func:`oracle_text`. Candidates come from an inverted index of the
+    ``n``-grams whose hash is 0 mod ``sample`` (a run of ``n + 4 * sample``
+    shared characters always contains one); for each candidate the covered
+    article characters (inside any ``n``-gram also in the page) are counted
+    exactly. Returns (page id -> {article id: covered chars}, article id -> length).
     """
-    out: dict[str, int] = {}
-    text = _ATTRIBUTION.sub("\n", unicodedata.normalize("NFKC", text))
-    for sent in _SENT_SPLIT.split(text):
-        key = "".join(_KEEP.findall(sent))
-        if len(key) >= min_len:
-            out[key] = len(key)
-    return out
-
-
-def sentence_overlap(
-    pages: Iterable[SourceDoc], articles: Iterable[SourceDoc], min_len: int = 12
-) -> dict[str, dict[str, int]]:
-    """For each page, the articles it shares exact sentences with and how many characters.
-
-    An inverted index from sentence key to article ids; independent of the
-    detector under test (exact sentence identity only).
-    """
-    index: dict[str, list[str]] = defaultdict(list)
+    index: dict[int, list[int]] = defaultdict(list)
+    arts: list[tuple[str, str]] = []
     for art in articles:
-        for key in sentence_keys(art.text, min_len):
-            index[key].append(art.id)
+        t = oracle_text(art.text)
+        j = len(arts)
+        arts.append((art.id, t))
+        for g in {_h(t[i : i + n]) for i in range(len(t) - n + 1)}:
+            if g % sample == 0:
+                index[g].append(j)
+    lengths = {aid: len(t) for aid, t in arts}
     result: dict[str, dict[str, int]] = {}
     for page in pages:
-        shared: dict[str, int] = defaultdict(int)
-        for key, n in sentence_keys(page.text, min_len).items():
-            for aid in index.get(key, ()):
-                shared[aid] += n
-        result[page.id] = dict(shared)
-    return result
+        pt = oracle_text(page.text)
+        grams = {pt[i : i + n] for i in range(len(pt) - n + 1)}
+        cands = {j for g in grams if (h := _h(g)) % sample == 0 for j in index.get(h, ())}
+        shared: dict[str, int] = {}
+        for j in sorted(cands):
+            aid, t = arts[j]
+            covered = bytearray(len(t))
+            for i in range(len(t) - n + 1):
+                if t[i : i + n] in grams:
+                    covered[i : i + n] = b"\x01" * n
+            c = sum(covered)
+            if c:
+                shared[aid] = c
+        result[page.id] = shared
+    return result, lengths
 
 
 def _norm_title(t: str) -> str:
@@ -146,57 +160,76 @@ def load_xwlb(data_root: Path, days: int | None = None) -> XwlbSet:
         cctv_files, mr_files = cctv_files[:days], mr_files[:days]
     cctv = tuple(d for f in cctv_files for d in parse_cctv_day(f))
     mrx = tuple(d for f in mr_files for d in parse_mrxwlb_day(f))
-    overlap = sentence_overlap(mrx, cctv)
+    overlap, lengths = ngram_overlap(mrx, cctv)
     by_day_title = {(d.date, _norm_title(d.title)): d.id for d in cctv}
     headline = {
         p.id: by_day_title[(p.date, _norm_title(p.title))]
         for p in mrx
         if (p.date, _norm_title(p.title)) in by_day_title
     }
-    return XwlbSet(cctv=cctv, mrxwlb=mrx, overlap=overlap, headline_pairs=headline)
+    return XwlbSet(cctv=cctv, mrxwlb=mrx, overlap=overlap, lengths=lengths, headline_pairs=headline)
 
 
 def xwlb_cases(
     xs: XwlbSet,
     catalog_ids: set[str],
     *,
-    min_shared: int = 60,
+    min_shared: int = 150,
+    min_share_short: float = 0.5,
+    ambiguous_from: int = 30,
 ) -> list[Case]:
     """Pages of the xwlb set as cases against a catalog of ``catalog_ids``.
 
-    Gold pairs: catalog items sharing >= ``min_shared`` sentence characters
-    with the page (``excerpt`` label when the page holds under 80 % of the
-    item, else ``whole``). Items sharing less but more than zero are ambiguous.
-    A page with no gold pair is a hard negative (``xwlb_heldout``): its own
-    story is left out of the catalog while the other stories of that day are in.
-    Kind: ``xwlb_reprint`` (paired by headline), ``xwlb_kuaixun`` (a sub-item of
-    a 快讯 item), ``xwlb_other`` (merged items), ``xwlb_heldout``.
+    Gold pairs, by kind (shared characters from the oracle :func:`ngram_overlap`):
+
+    * ``xwlb_reprint`` — the item of the same day with the same headline, at
+      least ``ambiguous_from`` characters shared;
+    * ``xwlb_kuaixun`` — the page's headline is a sub-heading of the item
+      (mrxwlb split a 快讯 item into sub-items), at least ``ambiguous_from`` shared;
+    * ``xwlb_quote`` — any other item of which the page holds at least
+      ``min_shared`` characters, or at least ``ambiguous_from`` characters that
+      are at least ``min_share_short`` of the item (merged items, quoted wire copy).
+
+    Label ``whole`` when the page holds at least 80 % of the item, else
+    ``excerpt``. Other items sharing ``ambiguous_from`` characters or more are
+    *ambiguous* (quoted official wording): a finding for them is neither right
+    nor wrong. Under ``ambiguous_from`` shared characters a finding is a false
+    positive. The case's kind is its first gold kind in the order above, or
+    ``xwlb_heldout`` (no gold: the page's own story is held out of the catalog
+    while the other stories of that day are in).
     """
-    lengths = {d.id: sum(sentence_keys(d.text).values()) or 1 for d in xs.cctv}
-    titles = {d.id: d.title for d in xs.cctv}
+    lengths = xs.lengths
+    cctv = {d.id: d for d in xs.cctv}
     cases: list[Case] = []
     for page in xs.mrxwlb:
         shared = {a: n for a, n in xs.overlap.get(page.id, {}).items() if a in catalog_ids}
+        headline = xs.headline_pairs.get(page.id)
         gold = []
         ambiguous = set()
         for aid, n in sorted(shared.items()):
-            if n >= min_shared:
-                label = "whole" if n >= 0.8 * lengths[aid] else "excerpt"
-                gold.append(GoldPair(article_id=aid, label=label, reused_chars=n))
+            length = max(lengths[aid], 1)
+            art = cctv[aid]
+            sub_item = art.date == page.date and _norm_title(page.title) in {_norm_title(p) for p in art.body}
+            if aid == headline and n >= ambiguous_from:
+                kind = "xwlb_reprint"
+            elif sub_item and n >= ambiguous_from:
+                kind = "xwlb_kuaixun"
+            elif n >= min_shared or (n >= ambiguous_from and n >= min_share_short * length):
+                kind = "xwlb_quote"
             else:
-                ambiguous.add(aid)
-        if not gold:
-            kind = "xwlb_heldout"
-        elif xs.headline_pairs.get(page.id) in {g.article_id for g in gold}:
-            kind = "xwlb_reprint"
-        elif any("快讯" in titles[g.article_id] for g in gold):
-            kind = "xwlb_kuaixun"
-        else:
-            kind = "xwlb_other"
+                if n >= ambiguous_from:
+                    ambiguous.add(aid)
+                continue
+            label = "whole" if n >= 0.8 * length else "excerpt"
+            gold.append(GoldPair(article_id=aid, label=label, reused_chars=n, kind=kind))
+        kinds = {g.kind for g in gold}
+        case_kind = next(
+            (k for k in ("xwlb_reprint", "xwlb_kuaixun", "xwlb_quote") if k in kinds), "xwlb_heldout"
+        )
         cases.append(
             Case(
                 id=page.id,
-                kind=kind,
+                kind=case_kind,
                 page_body=page.body,
                 gold=tuple(gold),
                 page_title=page.title,

@@ -12,7 +12,8 @@ paragraph as the unit, as PAN does for obfuscated passages.
 Kinds (:data:`KINDS`):
 
 ``whole``        the body copied unchanged
-``excerpt``      1-3 consecutive paragraphs embedded in a host story (label ``excerpt``)
+``excerpt``      1-3 consecutive paragraphs (never all) embedded in a host story (label
+                 ``excerpt``, or ``whole`` if they hold >= 80 % of the article)
 ``reorder``      the paragraphs in another order
 ``light_edit``   synonym swaps, deleted/inserted characters, changed numbers (~1 per 40 chars)
 ``ads``          advertising and navigation lines inserted between paragraphs
@@ -220,7 +221,7 @@ def _layout_excerpt(
     article: SourceDoc, host: SourceDoc, rng: random.Random, min_chars: int
 ) -> tuple[list[tuple[str, int | None]], int]:
     n = len(article.body)
-    k = rng.randint(1, min(3, n))
+    k = rng.randint(1, max(1, min(3, n - 1)))
     starts = list(range(n - k + 1))
     rng.shuffle(starts)
     best = starts[0]
@@ -258,7 +259,8 @@ def make_variant(
         if host is None:
             raise ValueError("an excerpt needs a host story")
         layout, reused = _layout_excerpt(article, host, rng, excerpt_min_chars)
-        label = "excerpt"
+        # an "excerpt" holding most of a short article is a whole copy
+        label = "whole" if reused >= 0.8 * sum(len(p) for p in article.body) else "excerpt"
         title = host.title
         if kind == "excerpt_s2hk":
             layout = [(insert_stray(convert_script(p, "s2hk"), rng, 0.01), s) for p, s in layout]

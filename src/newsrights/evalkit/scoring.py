@@ -3,9 +3,9 @@
 Pair level: a *predicted pair* is (case, article id) for a finding whose label
 is not ``not_derived``. It is a true positive when the case's gold has that
 article, ambiguous (left out) when the case lists the article as ambiguous,
-else a false positive. Recall is counted per gold pair and grouped by the
-case's ``kind``; ``excerpt>=150`` groups excerpt gold pairs reusing at least
-150 characters. The label is checked separately (``label_accuracy``: found
+else a false positive (precision is grouped by the case's ``kind``). Recall
+is counted per gold pair and grouped by the pair's ``kind`` (else the case's); ``excerpt>=150`` groups excerpt gold pairs reusing at least
+150 characters (``xwlb_excerpt>=150`` for the real set). The label is checked separately (``label_accuracy``: found
 pairs whose label equals the gold label).
 
 Span level: gold spans of the cases that have them, and every finding's spans
@@ -65,6 +65,13 @@ class Report:
     false_positives: list[tuple[str, str, str]] = field(default_factory=list)
     label_errors: list[tuple[str, str, str, str]] = field(default_factory=list)
     ambiguous_findings: int = 0
+    #: label -> [predicted pairs with that label, false positives among them]
+    by_label: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+
+    def label_precision(self, label: str) -> float:
+        """Share of the pairs predicted with ``label`` that are gold pairs (ambiguous left out)."""
+        n, fp = self.by_label.get(label, (0, 0))
+        return (n - fp) / n if n else 1.0
 
     def group(self, kinds: Iterable[str]) -> KindStats:
         """Sum of the stats of ``kinds`` (those present)."""
@@ -78,7 +85,7 @@ class Report:
 
     @property
     def overall(self) -> KindStats:
-        return self.group([k for k in self.by_kind if k != "excerpt>=150"])
+        return self.group([k for k in self.by_kind if ">=" not in k])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,6 +93,7 @@ class Report:
             "overall": self.overall.to_json(),
             "pan": self.pan.to_json() if self.pan else None,
             "ambiguous_findings": self.ambiguous_findings,
+            "label_precision": {k: round(self.label_precision(k), 4) for k in sorted(self.by_label)},
             "misses": self.misses[:50],
             "false_positives": self.false_positives[:50],
             "label_errors": self.label_errors[:50],
@@ -135,13 +143,17 @@ def score(
                 report.ambiguous_findings += 1
                 continue
             stats.predicted += 1
+            counts = report.by_label[predicted[aid].label]
+            counts[0] += 1
             if aid not in gold:
+                counts[1] += 1
                 stats.false_pos += 1
                 report.false_positives.append((case.id, case.kind, aid))
         for aid, g in gold.items():
-            buckets = [stats]
+            buckets = [report.by_kind[g.kind] if g.kind else stats]
             if g.label == "excerpt" and g.reused_chars >= excerpt_threshold:
-                buckets.append(report.by_kind[f"excerpt>={excerpt_threshold}"])
+                real = (g.kind or case.kind).startswith("xwlb")
+                buckets.append(report.by_kind[f"{'xwlb_' if real else ''}excerpt>={excerpt_threshold}"])
             for b in buckets:
                 b.gold += 1
             if aid in predicted:
@@ -151,11 +163,12 @@ def score(
                     for b in buckets:
                         b.label_ok += 1
                 else:
-                    report.label_errors.append((case.id, case.kind, aid, predicted[aid].label))
+                    report.label_errors.append((case.id, g.kind or case.kind, aid, predicted[aid].label))
             else:
-                report.misses.append((case.id, case.kind, aid))
-        has_spans = any(g.spans for g in case.gold)
-        if has_spans or case.is_negative:
+                report.misses.append((case.id, g.kind or case.kind, aid))
+        # spans of pages read from HTML are in the extracted text's coordinates: pairs only
+        has_spans = case.html is None and any(g.spans for g in case.gold)
+        if has_spans or (case.is_negative and case.html is None):
             for g in case.gold:
                 gold_ann.extend(Annotation(case.id, g.article_id, s) for s in g.spans)
             for f in findings:

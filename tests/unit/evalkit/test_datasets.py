@@ -9,10 +9,10 @@ from newsrights.evalkit.datasets import (
     load_english,
     load_sogouca,
     load_xwlb,
+    ngram_overlap,
+    oracle_text,
     parse_cctv_day,
     parse_mrxwlb_day,
-    sentence_keys,
-    sentence_overlap,
     xwlb_cases,
 )
 
@@ -31,7 +31,7 @@ CCTV_DAY = """# 《新闻联播》 (20990101)
 [查看原文](https://tv.example/2099/01/01/a.shtml)
 ### 国内联播快讯
 
-<p><strong>央视网消息</strong>（新闻联播）：<br></p><p><strong>某地新建一座跨江大桥</strong><br></p><p>某地跨江大桥今天正式通车，全长三千多米，将两岸通行时间缩短到十分钟以内。</p>
+<p><strong>央视网消息</strong>（新闻联播）：<br></p><p><strong>某地新建一座跨江大桥</strong><br></p><p>某地跨江大桥今天正式通车，全长三千多米，双向六车道，设计时速八十公里，将两岸通行时间从一个小时缩短到十分钟以内。</p>
 
 [查看原文](https://tv.example/2099/01/01/b.shtml)
 """
@@ -48,7 +48,7 @@ MR_DAY = """# 每日新闻联播
 
 ### 某地新建一座跨江大桥
 
-某地跨江大桥今天正式通车，全长三千多米，将两岸通行时间缩短到十分钟以内。
+某地跨江大桥今天正式通车，全长三千多米，双向六车道，设计时速八十公里，将两岸通行时间从一个小时缩短到十分钟以内。
 
 ---
 
@@ -81,24 +81,29 @@ def test_parsers_on_own_fixture(tmp_path: Path) -> None:
 def test_oracle_and_cases_on_own_fixture(tmp_path: Path) -> None:
     xs = load_xwlb(_write(tmp_path))
     assert xs.headline_pairs == {"mrxwlb-20990101-00": "cctv-20990101-00"}
-    cases = {c.id: c for c in xwlb_cases(xs, {d.id for d in xs.cctv}, min_shared=20)}
+    cases = {c.id: c for c in xwlb_cases(xs, {d.id for d in xs.cctv})}
     a, b = cases["mrxwlb-20990101-00"], cases["mrxwlb-20990101-01"]
     assert a.kind == "xwlb_reprint" and [g.article_id for g in a.gold] == ["cctv-20990101-00"]
     assert a.gold[0].label == "whole"
     assert b.kind == "xwlb_kuaixun" and b.gold[0].article_id == "cctv-20990101-01"
     # the 快讯 item is held out of the catalog: the sub-item becomes a hard negative
-    held = {c.id: c for c in xwlb_cases(xs, {"cctv-20990101-00"}, min_shared=20)}
+    held = {c.id: c for c in xwlb_cases(xs, {"cctv-20990101-00"})}
     assert held["mrxwlb-20990101-01"].kind == "xwlb_heldout" and not held["mrxwlb-20990101-01"].gold
 
 
-def test_sentence_keys_ignore_punctuation_and_short_sentences() -> None:
-    keys = sentence_keys("短句。这是一个足够长的句子，用来测试归一化！ 这是一个足够长的句子用来测试归一化？")
-    assert list(keys) == ["这是一个足够长的句子用来测试归一化"]
-    ov = sentence_overlap(
-        [SourceDoc(id="p", body=("这是一个足够长的句子，用来测试归一化。",))],
-        [SourceDoc(id="a", body=("央视网消息（新闻联播）：这是一个足够长的句子用来测试归一化。",))],
+def test_oracle_counts_shared_article_characters() -> None:
+    assert oracle_text("央视网消息（新闻联播）：今天，Ｂ市 下雪。") == "今天B市下雪"
+    ov, lengths = ngram_overlap(
+        [SourceDoc(id="p", body=("别的开头。这是一个足够长的句子，用来测试归一化。", "无关"))],
+        [
+            SourceDoc(
+                id="a", body=("央视网消息（新闻联播）：这是一个足够长的句子用来测试归一化。其余内容完全不同",)
+            ),
+            SourceDoc(id="b", body=("毫不相干的另一条新闻稿件内容",)),
+        ],
     )
     assert ov == {"p": {"a": 17}}
+    assert lengths == {"a": 25, "b": 14}
 
 
 def test_real_xwlb_set(shared_data: Path) -> None:

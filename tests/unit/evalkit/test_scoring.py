@@ -52,3 +52,5 @@ def test_pairs_by_kind_precision_and_misses() -> None:
     assert rep.pan.cases == 3 and rep.pan.detections == 3
     assert abs(rep.pan.recall - 2 / 3) < 1e-9 and abs(rep.pan.precision - 2 / 3) < 1e-9
     assert "OVERALL" in rep.table()
+    assert rep.label_precision("whole") == 0.75  # 4 whole-labelled pairs, one on a negative
+    assert rep.label_precision("excerpt") == 1.0  # none predicted
