@@ -121,3 +121,48 @@ def build_site(folder: Path) -> Path:
         "<item><title>B</title><link>/reprint-b.html</link></item>"
         "<item><title>W</title><link>/weather.html</link></item></channel></rss>", "utf-8")
     return folder
+
+
+# ------------------------------------------------------------------ a bigger site and a driver for kill tests
+
+
+def build_big_site(folder: Path, n: int = 48) -> list[str]:
+    """The fixture site plus ``n`` generated pages (every third one reprints a paragraph); returns all page paths."""
+    build_site(folder)
+    names = []
+    for i in range(n):
+        paras = [f"第{i}号简讯：{UNRELATED[i % 3]}", f"编号{i}的补充说明，内容与其他页面不同，序号为{i * 7}。"]
+        if i % 3 == 0:
+            paras.append(ART_B[i % len(ART_B)])
+        name = f"n{i:03d}.html"
+        (folder / name).write_text(page(f"简讯{i}", paras), "utf-8")
+        names.append(name)
+    links = [*[u for u in INDEX_LINKS if u not in ("slow.html",)], *names]
+    (folder / "index.html").write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>示例转载网</title></head><body><ul>"
+        + "".join(f'<li><a href="{u}">{u}</a></li>' for u in links) + "</ul></body></html>", "utf-8")
+    return ["/", *[("/" + u) for u in links if not u.startswith("http")]]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m tests.integration.monitor_site DB CAPTURES SITE_URL [ARCHIVE]``: one run with the test processor."""
+    import sys
+
+    from newsrights.crawl.fetcher import FetchConfig
+    from newsrights.crawl.sources import MonitorConfig, Source
+    from newsrights.services.monitor import run_monitor
+    from newsrights.storage.db import open_db
+    from tests.integration.test_monitor_run import ParagraphProcessor
+
+    db, captures, site = (argv or sys.argv[1:])[:3]
+    archive = (argv or sys.argv[1:])[3:4]
+    fetch = FetchConfig(allow_networks=("127.0.0.1/32",), delay=0.0, read_timeout=2, total_timeout=4,
+                        max_bytes=300_000, backoff=0.05, retries=2, concurrency=4, per_host_concurrency=4)
+    sources = [Source("site", site + "/", 1), *[Source("archive", a) for a in archive]]
+    cfg = MonitorConfig(sources=tuple(sources), name="killed", fetch=fetch)
+    rep = run_monitor(open_db(db), cfg, captures_dir=captures, processor=ParagraphProcessor())
+    print(rep.run_id, rep.status, flush=True)
+
+
+if __name__ == "__main__":
+    main()
