@@ -80,3 +80,15 @@ def test_claim_without_article_uses_the_publisher_declaration(sqlite_url: str) -
     assert dl.anchor_date == date(2024, 5, 2) and not c.late and c.window_days == 30
     assert c.to_json()["deadline"].startswith("2024-06-02T00:00:00+08:00")
     assert c.event_at.astimezone(CHINA_TZ) - datetime(2024, 5, 2, 7, 30, tzinfo=CHINA_TZ) == timedelta(0)
+
+
+def test_times_survive_the_database_in_china_time(db_url: str) -> None:
+    factory = open_db(db_url)
+    c, _ = svc.add_claim(factory, claimant="x", content="y", event=date(2024, 1, 1),
+                         received=datetime(2024, 1, 31, 16, 0, tzinfo=UTC), actor="desk")
+    with transaction(factory) as s:
+        back = svc.get_claim(s, c.id).to_json()
+    assert back["event_at"] == "2024-01-01T00:00:00+08:00"
+    assert back["received_at"] == "2024-02-01T00:00:00+08:00"
+    assert back["deadline"] == "2024-02-01T00:00:00+08:00"
+    assert back["late"] is True

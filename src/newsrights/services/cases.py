@@ -65,6 +65,11 @@ def _aware(dt: datetime | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
+def _utc(dt: datetime) -> datetime:
+    """UTC for storage (SQLite keeps no offset)."""
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
+
+
 def site_of(url: str) -> str:
     """The registered domain of ``url`` (host for IPs and single-label hosts)."""
     from tld import get_fld
@@ -224,7 +229,7 @@ def open_cases(
 
     if not finding_ids:
         raise InputError("open a case from at least one finding id")
-    at = at or now_utc()
+    at = _utc(at or now_utc())
     report = OpenReport()
     with transaction(factory) as session:
         by_site: dict[str, list[tuple[int, Any]]] = {}
@@ -241,7 +246,7 @@ def open_cases(
             row = session.scalars(
                 select(CaseRow).where(CaseRow.site == site, CaseRow.state != "closed").order_by(CaseRow.id)
             ).first()
-            found = [(_aware(f.found_at) or at) for _, (f, _) in items]
+            found = [_utc(f.found_at or at) for _, (f, _) in items]
             if row is None:
                 status, ev = machine.open_case(actor, at)
                 row = CaseRow(site=site, title=title or f"Unlicensed copies on {site}", state=status.state,
@@ -279,7 +284,7 @@ def move_case(
     max_reminders: int = machine.DEFAULT_MAX_REMINDERS,
 ) -> CaseInfo:
     """Move a case (``to`` = a state, ``remind`` or ``reopen``); the event is dated and signed."""
-    at = at or now_utc()
+    at = _utc(at or now_utc())
     with transaction(factory) as session:
         row = _case_row(session, case_id, lock=True)
         before = _snapshot(row)

@@ -76,7 +76,8 @@ def _info(r: ClaimRow) -> ClaimInfo:
 
 
 def _instant(v: datetime | date) -> datetime:
-    return rules.as_china_time(v)
+    """UTC instant to store (SQLite keeps no offset, so everything is stored in UTC)."""
+    return rules.as_china_time(v).astimezone(UTC)
 
 
 def add_claim(
@@ -115,8 +116,8 @@ def add_claim(
                                   published=published, declaration_version=decl.version or decl.sha256[:12])
         row = ClaimRow(
             claimant=claimant.strip(), contact=contact, content=content, article_id=article_id,
-            article_url=article_url, event_at=_instant(event), published_at=_aware(published),
-            received_at=_instant(received), anchor=dl.anchor, window_days=days, deadline=dl.deadline,
+            article_url=article_url, event_at=_instant(event), published_at=_instant(published) if published else None,
+            received_at=_instant(received), anchor=dl.anchor, window_days=days, deadline=_instant(dl.deadline),
             late=dl.late, declaration_version=dl.declaration_version, status="received", resolution=None,
             resolution_note="; ".join(dl.reasons), actor=actor, updated_at=datetime.now(UTC),
         )
