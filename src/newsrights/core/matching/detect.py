@@ -227,14 +227,17 @@ class Detector:
             n += 1
         return n
 
-    def remove(self, article_id: str) -> bool:
-        """Withdraw an article; True if it was indexed."""
+    def remove(self, article_id: str, *, text: str | None = None) -> bool:
+        """Withdraw an article; True if it was indexed.
+
+        Its shingles leave the df sketch too; pass ``text`` when the indexed version's
+        text is no longer what ``text_source`` returns (a changed article).
+        """
         if article_id not in self._doc:
             return False
-        if self._texts.get(article_id) is not None or self._text_source is not None:
-            prepared = self._article(article_id)
-            if prepared is not None:
-                self.count_shingles(prepared.shingles, -1)
+        prepared = prepare(text, self.params) if text is not None else self._article(article_id)
+        if prepared is not None:
+            self.count_shingles(prepared.shingles, -1)
         doc = self._doc.pop(article_id)
         self._alive[doc] = False
         self._texts.pop(article_id, None)

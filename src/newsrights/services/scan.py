@@ -1,0 +1,509 @@
+"""Scanning pages for copies of catalog articles: the index kept with the catalog, findings stored.
+
+:class:`Scanner` wraps a :class:`~newsrights.core.matching.detect.Detector` whose
+index is stored in the database (``match_sketches`` + ``match_state``):
+:meth:`Scanner.open` loads the stored sketches and :meth:`Scanner.sync` brings the
+index in line with the catalog (new articles and new versions are sketched and
+stored, articles gone from the catalog are withdrawn) — no rebuild. Article texts
+are fetched from the catalog only for candidates (an LRU cache keeps recent ones).
+
+A page is matched on its :attr:`Article.text` (body paragraphs joined by
+``"\\n\\n"``): span ``page_start``/``page_end`` are offsets into that text, which
+is stored with the page (``pages.text``) so they can always be reproduced.
+
+:func:`scan_paths` is the use case behind ``newsrights scan``: pages are read with
+:mod:`newsrights.ingest`; single HTML files are first reduced to cheap text
+(:func:`newsrights.ingest.html.fast_text`) and only pages with candidates get the
+careful extraction. Findings get their verdicts from
+:func:`newsrights.services.licensing.attach_verdicts` and are recorded
+idempotently (unique per page sha256 + article id + params name) with the page's
+raw bytes (zlib).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from newsrights.core.matching.detect import Detector, Sketch, prepare
+from newsrights.core.matching.params import DEFAULT_PARAMS, MatchParams
+from newsrights.core.model import Article, Finding, Rejected, Span
+from newsrights.errors import InputError
+from newsrights.storage.db import transaction
+from newsrights.storage.tables.catalog import ArticleRow
+from newsrights.storage.tables.matching import FindingRow, MatchSketchRow, MatchStateRow, PageRow
+
+log = logging.getLogger(__name__)
+
+_HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+_MAX_RAW = 20 * 1024 * 1024
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """What :meth:`Scanner.sync` changed in the index."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    total: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        return {"added": self.added, "updated": self.updated, "removed": self.removed, "total": self.total}
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRecord:
+    """A stored finding with its page: url, title, text, raw bytes, content type, capture."""
+
+    id: int
+    finding: Finding
+    page_id: int
+    page_url: str | None
+    page_title: str | None
+    page_text: str
+    content_type: str | None
+    capture: str | None
+    found_at: datetime
+    raw: bytes | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        d = self.finding.to_json()
+        d.update({"id": self.id, "page_id": self.page_id, "content_type": self.content_type})
+        return d
+
+
+@dataclass
+class ScanReport:
+    """Counts of one scan run."""
+
+    pages: int = 0
+    skipped_cheap: int = 0
+    findings: int = 0
+    labels: dict[str, int] = field(default_factory=dict)
+    verdicts: dict[str, int] = field(default_factory=dict)
+    rejected: dict[str, int] = field(default_factory=dict)
+    index: SyncReport = field(default_factory=SyncReport)
+    params: str = ""
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(self.rejected.values())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pages": self.pages,
+            "skipped_cheap": self.skipped_cheap,
+            "findings": self.findings,
+            "labels": dict(sorted(self.labels.items())),
+            "verdicts": dict(sorted(self.verdicts.items())),
+            "rejected": dict(sorted(self.rejected.items())),
+            "rejected_total": self.rejected_total,
+            "index": self.index.to_json(),
+            "params": self.params,
+        }
+
+
+class Scanner:
+    """The detector over the catalog, its index stored beside the catalog."""
+
+    def __init__(self, factory: sessionmaker[Session], params: MatchParams = DEFAULT_PARAMS) -> None:
+        self.factory = factory
+        self.params = params
+        self.detector = Detector(params, text_source=self._text)
+        self._versions: dict[str, tuple[int, str]] = {}
+        self.last_sync = SyncReport()
+
+    @classmethod
+    def open(cls, factory: sessionmaker[Session], params: MatchParams | None = None, *, sync: bool = True) -> Scanner:
+        """Load the stored index for ``params`` and (by default) sync it with the catalog."""
+        scanner = cls(factory, params or DEFAULT_PARAMS)
+        scanner.load()
+        if sync:
+            scanner.sync()
+        return scanner
+
+    # ------------------------------------------------------------ index store
+    def _text(self, article_id: str) -> str | None:
+        from newsrights.services.catalog import ArticleNotFound, get_article_record
+
+        with self.factory() as s:
+            try:
+                return get_article_record(s, article_id).article.text
+            except ArticleNotFound:
+                return None
+
+    def load(self) -> int:
+        """Load the stored sketches and df sketch of these params; returns how many articles."""
+        name = self.params.name
+        with self.factory() as s:
+            state = s.get(MatchStateRow, name)
+            if state is not None:
+                self.detector.load_df_sketch(decode_df(state.df_sketch, self.detector.df_sketch.shape))
+            rows = s.execute(
+                select(
+                    MatchSketchRow.article_id, MatchSketchRow.uri, MatchSketchRow.signature,
+                    MatchSketchRow.anchors, MatchSketchRow.chars, MatchSketchRow.version, MatchSketchRow.sha256,
+                ).where(MatchSketchRow.params == name)
+            )
+            for aid, uri, sig, anchors, chars, version, sha in rows:
+                self.detector.add_sketch(Sketch.from_bytes(aid, uri, sig, anchors, chars))
+                self._versions[aid] = (version, sha)
+        self.detector.compact()
+        return len(self._versions)
+
+    def sync(self) -> SyncReport:
+        """Index new and changed catalog articles, withdraw those no longer in the catalog."""
+        from newsrights.services.catalog import get_article_record
+
+        name = self.params.name
+        added = updated = removed = 0
+        with transaction(self.factory) as s:
+            current = {
+                aid: (ver, sha, uri)
+                for aid, ver, sha, uri in s.execute(
+                    select(ArticleRow.id, ArticleRow.current_version, ArticleRow.sha256, ArticleRow.uri)
+                )
+            }
+            for aid in sorted(set(self._versions) - set(current)):
+                self.detector.remove(aid)
+                s.execute(delete(MatchSketchRow).where(MatchSketchRow.article_id == aid, MatchSketchRow.params == name))
+                del self._versions[aid]
+                removed += 1
+            now = _now()
+            for aid in sorted(current):
+                ver, sha, uri = current[aid]
+                known = self._versions.get(aid)
+                if known is not None and known == (ver, sha):
+                    continue
+                if known is not None:
+                    old = get_article_record(s, aid, known[0]).article.text
+                    self.detector.remove(aid, text=old)
+                    updated += 1
+                else:
+                    added += 1
+                rec = get_article_record(s, aid)
+                sk = self.detector.add(aid, rec.uri or uri, rec.article.text)
+                s.merge(
+                    MatchSketchRow(
+                        article_id=aid, params=name, version=ver, sha256=sha, uri=sk.uri, chars=sk.chars,
+                        signature=sk.signature_bytes(), anchors=sk.anchors_bytes(), created_at=now,
+                    )
+                )
+                self._versions[aid] = (ver, sha)
+            if added or updated or removed:
+                blob = encode_df(self.detector.df_sketch)
+                s.merge(MatchStateRow(params=name, articles=len(self._versions), df_sketch=blob, updated_at=now))
+        if added or updated or removed:
+            self.detector.compact()
+        self.last_sync = SyncReport(added, updated, removed, len(self._versions))
+        return self.last_sync
+
+    # ------------------------------------------------------------------ scan
+    def candidates_for_text(self, text: str) -> int:
+        """How many candidate articles a (cheap) text has; 0 means no copy can be found in it."""
+        return len(self.detector.candidates(prepare(text, self.params)))
+
+    def scan_page(
+        self, page: Article, *, raw: bytes | None = None, content_type: str | None = None,
+        include_not_derived: bool = False, matched: list[Finding] | None = None,
+    ) -> list[Finding]:
+        """Findings for one page, with verdicts (:func:`services.licensing.attach_verdicts`).
+
+        ``matched`` passes the detector's findings when the caller already has them.
+        """
+        from newsrights.services.licensing import attach_verdicts
+
+        if matched is None:
+            matched = self.detector.check(page.text, page_url=page.url or page.origin,
+                                          include_not_derived=include_not_derived)
+        findings = matched
+        if not findings:
+            return []
+        sha = page_sha256(page, raw)
+        now = _now()
+        findings = [replace(f, page_sha256=sha, page_title=page.title, found_at=now) for f in findings]
+        derived = [f for f in findings if f.label != "not_derived"]
+        if derived:
+            with transaction(self.factory) as s:
+                judged = attach_verdicts(s, page, derived, raw=raw)
+            by_id = {f.article_id: f for f in judged}
+            findings = [by_id.get(f.article_id, f) for f in findings]
+        return findings
+
+    def check_text(self, text: str, *, page_url: str = "") -> list[Finding]:
+        """Findings (with verdicts) for one bare text."""
+        page = Article(body=tuple(p for p in text.split("\n\n")), url=page_url or None, origin=page_url or "text")
+        return self.scan_page(page)
+
+    def record(
+        self, session: Session, page: Article, findings: list[Finding], *, raw: bytes | None = None,
+        capture: str | None = None, content_type: str | None = None,
+    ) -> list[int]:
+        """Store the page (raw bytes, zlib) and its findings; the same finding twice is stored once.
+
+        Returns the finding ids in the order of ``findings`` (``not_derived`` ones are not stored).
+        """
+        findings = [f for f in findings if f.label != "not_derived"]
+        if not findings:
+            return []
+        sha = findings[0].page_sha256 or page_sha256(page, raw)
+        prow = session.scalar(select(PageRow).where(PageRow.sha256 == sha))
+        now = _now()
+        if prow is None:
+            prow = PageRow(
+                sha256=sha, url=page.url, title=page.title, origin=page.origin, content_type=content_type,
+                raw_zlib=zlib.compress(raw, 6) if raw is not None else None,
+                raw_sha256=hashlib.sha256(raw).hexdigest() if raw is not None else page.raw_sha256,
+                text=page.text, capture=capture, fetched=page.fetched, created_at=now,
+            )
+            session.add(prow)
+            session.flush()
+        elif capture and not prow.capture:
+            prow.capture = capture
+        ids: list[int] = []
+        for f in findings:
+            row = session.scalar(
+                select(FindingRow).where(
+                    FindingRow.page_sha256 == sha, FindingRow.article_id == f.article_id, FindingRow.params == f.params
+                )
+            )
+            if row is None:
+                row = FindingRow(
+                    page_id=prow.id, page_sha256=sha, page_url=f.page_url, article_id=f.article_id,
+                    article_uri=f.article_uri, params=f.params, label=f.label,
+                    article_coverage=f.article_coverage, page_coverage=f.page_coverage,
+                    spans=[s.to_json() for s in f.spans], similarity=dict(f.similarity),
+                    verdict=f.verdict, verdict_reasons=list(f.verdict_reasons),
+                    registry_snapshot=f.registry_snapshot, capture=capture or f.capture,
+                    extra={k: v for k, v in f.extra}, found_at=f.found_at or now,
+                )
+                session.add(row)
+                session.flush()
+            elif f.verdict is not None and (row.verdict, row.verdict_reasons) != (f.verdict, list(f.verdict_reasons)):
+                row.verdict, row.verdict_reasons = f.verdict, list(f.verdict_reasons)
+                row.registry_snapshot = f.registry_snapshot
+            ids.append(row.id)
+        return ids
+
+
+def encode_df(df: np.ndarray) -> bytes:
+    """The df sketch as bytes: sparse (``S`` + positions and counts) while mostly empty, else dense."""
+    flat = df.reshape(-1)
+    nz = np.flatnonzero(flat)
+    if len(nz) * 6 < flat.nbytes // 2:
+        return b"S" + zlib.compress(nz.astype("<u4").tobytes() + flat[nz].astype("<u2").tobytes(), 1)
+    return b"D" + zlib.compress(flat.astype("<u2").tobytes(), 1)
+
+
+def decode_df(blob: bytes, shape: tuple[int, ...]) -> np.ndarray:
+    """Inverse of :func:`encode_df`."""
+    data = zlib.decompress(blob[1:])
+    if blob[:1] == b"S":
+        n = len(data) // 6
+        flat = np.zeros(int(np.prod(shape)), dtype=np.uint16)
+        flat[np.frombuffer(data[: 4 * n], dtype="<u4")] = np.frombuffer(data[4 * n :], dtype="<u2")
+        return flat.reshape(shape)
+    return np.frombuffer(data, dtype="<u2").astype(np.uint16).reshape(shape)
+
+
+def page_sha256(page: Article, raw: bytes | None) -> str:
+    """The page key: sha256 of the raw bytes when known, else of the normalised page text."""
+    return hashlib.sha256(raw).hexdigest() if raw is not None else page.sha256
+
+
+# ---------------------------------------------------------------- queries
+
+
+def _finding_of(row: FindingRow, page: PageRow) -> Finding:
+    return Finding(
+        page_url=row.page_url, article_id=row.article_id, article_uri=row.article_uri,
+        label=row.label,  # type: ignore[arg-type]
+        article_coverage=row.article_coverage, page_coverage=row.page_coverage,
+        spans=tuple(Span(**s) for s in row.spans), params=row.params,
+        similarity=tuple(row.similarity.items()), page_sha256=row.page_sha256, page_title=page.title,
+        verdict=row.verdict,  # type: ignore[arg-type]
+        verdict_reasons=tuple(row.verdict_reasons), registry_snapshot=row.registry_snapshot,
+        capture=row.capture, found_at=row.found_at, extra=tuple(row.extra.items()),
+    )
+
+
+def _record_of(row: FindingRow, page: PageRow, *, raw: bool) -> FindingRecord:
+    return FindingRecord(
+        id=row.id, finding=_finding_of(row, page), page_id=page.id, page_url=page.url, page_title=page.title,
+        page_text=page.text, content_type=page.content_type, capture=row.capture or page.capture,
+        found_at=row.found_at, raw=zlib.decompress(page.raw_zlib) if raw and page.raw_zlib is not None else None,
+    )
+
+
+def get_finding(session: Session, finding_id: int) -> FindingRecord:
+    """One stored finding with its page, including the page's raw bytes."""
+    row = session.get(FindingRow, finding_id)
+    if row is None:
+        raise InputError(f"no finding {finding_id}; list them with `newsrights findings list`")
+    page = session.get(PageRow, row.page_id)
+    assert page is not None
+    return _record_of(row, page, raw=True)
+
+
+def list_findings(
+    session: Session, *, article_id: str | None = None, verdict: str | None = None, label: str | None = None,
+    page_url: str | None = None, params: str | None = None, limit: int = 100, offset: int = 0,
+) -> list[FindingRecord]:
+    """Stored findings, newest first, filtered (raw bytes not loaded; see :func:`get_finding`)."""
+    stmt = select(FindingRow, PageRow).join(PageRow, PageRow.id == FindingRow.page_id)
+    if article_id:
+        stmt = stmt.where(FindingRow.article_id == article_id)
+    if verdict:
+        stmt = stmt.where(FindingRow.verdict == verdict)
+    if label:
+        stmt = stmt.where(FindingRow.label == label)
+    if page_url:
+        stmt = stmt.where(FindingRow.page_url == page_url)
+    if params:
+        stmt = stmt.where(FindingRow.params == params)
+    stmt = stmt.order_by(FindingRow.found_at.desc(), FindingRow.id.desc()).limit(limit).offset(offset)
+    return [_record_of(r, p, raw=False) for r, p in session.execute(stmt).all()]
+
+
+def check_text(factory: sessionmaker[Session], text: str, *, params: MatchParams | None = None) -> list[Finding]:
+    """Check one text against the catalog (index synced first); findings with verdicts, not stored."""
+    return Scanner.open(factory, params).check_text(text)
+
+
+# ------------------------------------------------------------------ batch
+
+
+def _files(path: Path) -> Iterator[Path]:
+    """Files under ``path`` in the order :func:`newsrights.ingest.read_path` reads them."""
+    if path.is_dir():
+        yield from sorted(
+            (f for f in path.rglob("*") if f.is_file() and not any(p.startswith(".") for p in f.relative_to(path).parts)),
+            key=lambda f: f.relative_to(path).as_posix(),
+        )
+    else:
+        yield path
+
+
+def _raw_of(origin: str) -> bytes | None:
+    """The raw bytes behind an ingest origin: a file, or ``file#offset`` of a WARC record's payload."""
+    path, _, offset = origin.partition("#")
+    p = Path(path)
+    try:
+        if not offset:
+            if p.is_file() and p.stat().st_size <= _MAX_RAW:
+                return p.read_bytes()
+            return None
+        from warcio.archiveiterator import ArchiveIterator
+
+        with p.open("rb") as fh:
+            fh.seek(int(offset))
+            for record in ArchiveIterator(fh, arc2warc=True):
+                return bytes(record.content_stream().read(_MAX_RAW))
+    except (OSError, ValueError) as exc:
+        log.warning("cannot re-read the raw bytes of %s: %s", origin, exc)
+    return None
+
+
+def iter_pages(
+    paths: Iterable[str | Path], scanner: Scanner, report: ScanReport,
+    on_rejected: Callable[[Rejected], None] | None = None,
+) -> Iterator[tuple[Article, bytes | None]]:
+    """Pages to match with their raw bytes when at hand, cheap-first for single HTML files
+    (a page whose cheap text has no candidate is counted and skipped). Rejected input is
+    counted in ``report.rejected`` by reason, logged and passed to ``on_rejected``."""
+    from newsrights.ingest import read_bytes, read_path
+    from newsrights.ingest.html import fast_text
+
+    def reject(r: Rejected) -> None:
+        report.rejected[r.reason] = report.rejected.get(r.reason, 0) + 1
+        log.info("rejected %s: %s %s", r.origin, r.reason, r.detail)
+        if on_rejected is not None:
+            on_rejected(r)
+
+    for root in paths:
+        root = Path(root)
+        if not root.exists():
+            reject(Rejected(str(root), "unreadable", "no such file or folder"))
+            continue
+        for f in _files(root):
+            items: Iterable[Article | Rejected]
+            data: bytes | None = None
+            if f.suffix.lower() in _HTML_SUFFIXES and f.stat().st_size <= _MAX_RAW:
+                data = f.read_bytes()
+                try:
+                    cheap: str | None = fast_text(data)[1]
+                except Exception as exc:  # the careful reader below reports the page properly
+                    log.debug("fast_text failed on %s: %s", f, exc)
+                    cheap = None
+                if cheap and cheap.strip() and scanner.candidates_for_text(cheap) == 0:
+                    report.pages += 1
+                    report.skipped_cheap += 1
+                    continue
+                items = read_bytes(data, origin=str(f))
+            else:
+                items = read_path(f)
+            for item in items:
+                if isinstance(item, Rejected):
+                    reject(item)
+                else:
+                    yield item, data
+
+
+def scan_paths(
+    factory: sessionmaker[Session],
+    paths: Iterable[str | Path],
+    *,
+    params: MatchParams | None = None,
+    store: bool = True,
+    include_not_derived: bool = False,
+    on_finding: Callable[[Finding, int | None], None] | None = None,
+    on_page: Callable[[Article], None] | None = None,
+    on_rejected: Callable[[Rejected], None] | None = None,
+) -> ScanReport:
+    """Scan pages under ``paths`` against the catalog; store findings (unless ``store=False``).
+
+    ``on_finding(finding, id)`` is called for each finding as it is found (``id`` is
+    the stored finding id, ``None`` when not stored); ``on_page`` once per page read
+    carefully; ``on_rejected`` once per rejected input.
+    """
+    scanner = Scanner.open(factory, params)
+    report = ScanReport(index=scanner.last_sync, params=scanner.params.name)
+    for page, raw in iter_pages(paths, scanner, report, on_rejected):
+        report.pages += 1
+        if on_page is not None:
+            on_page(page)
+        matched = scanner.detector.check(page.text, page_url=page.url or page.origin,
+                                         include_not_derived=include_not_derived)
+        if matched and raw is None and page.origin:
+            raw = _raw_of(page.origin)  # a WARC record or a text file: keep its exact bytes
+        findings = scanner.scan_page(page, raw=raw, matched=matched)
+        ids: list[int | None] = [None] * len(findings)
+        if store and findings:
+            with transaction(factory) as s:
+                stored = scanner.record(s, page, findings, raw=raw, capture=page.origin or None)
+            derived = [i for i, f in enumerate(findings) if f.label != "not_derived"]
+            for i, fid in zip(derived, stored, strict=True):
+                ids[i] = fid
+        for f, fid in zip(findings, ids, strict=True):
+            report.findings += 1
+            report.labels[f.label] = report.labels.get(f.label, 0) + 1
+            if f.verdict:
+                report.verdicts[f.verdict] = report.verdicts.get(f.verdict, 0) + 1
+            if on_finding is not None:
+                on_finding(f, fid)
+    return report
