@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -27,7 +28,7 @@ def register(app: typer.Typer) -> None:
 
 
 def scan(
-    paths: list[Path] = typer.Argument(..., help="Pages: HTML, text, WARC/WARC.gz, ninjs, feeds, or folders of them."),
+    paths: Annotated[list[Path], typer.Argument(help="Pages: HTML, text, WARC/WARC.gz, ninjs, feeds, or folders of them.")],
     jsonl: bool = typer.Option(False, "--jsonl", help="One JSON line per finding on stdout."),
     db: str | None = DbOption,
     store: bool = typer.Option(True, "--store/--no-store", help="Record findings and page bytes in the database."),
@@ -110,7 +111,7 @@ def findings_list(
 
 
 def findings_show(
-    finding_id: int = typer.Argument(...),
+    finding_id: Annotated[int, typer.Argument(help="The finding id (see `newsrights findings list`).")],
     db: str | None = DbOption,
     as_json: bool = typer.Option(True, "--json/--text"),
 ) -> None:
