@@ -300,7 +300,22 @@ class ArchivedPage:
     date: str | None
 
 
+def _archive_head_ok(head: bytes) -> bool:
+    """WARC or ARC by their first bytes (after gzip): ``WARC/`` or ``filedesc://``."""
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
+        except zlib.error:
+            return False
+    return head.lstrip(b"\r\n").startswith((b"WARC/", b"filedesc://"))
+
+
 def _warc_stream(fh: Any, name: str) -> Iterator[ArchivedPage | Rejected]:
+    head = fh.read(4096)
+    if not _archive_head_ok(head):
+        yield Rejected(name, "bad_warc", f"not a WARC or ARC: starts with {head[:24]!r}")
+        return
+    fh = _Rewound(head, fh)
     it = ArchiveIterator(fh, arc2warc=True)
     try:
         for record in it:
@@ -325,6 +340,27 @@ def _warc_stream(fh: Any, name: str) -> Iterator[ArchivedPage | Rejected]:
         msg = f"{type(exc).__name__}: {exc}"[:300]
         reason = "truncated_warc" if isinstance(exc, (EOFError, zlib.error, gzip.BadGzipFile)) or "EOF" in msg or "truncat" in msg.lower() else "bad_warc"
         yield Rejected(name, reason, msg)
+
+
+class _Rewound(io.RawIOBase):
+    """A read-only stream that gives back the bytes already read, then the rest (zip members do not seek)."""
+
+    def __init__(self, head: bytes, rest: Any) -> None:
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        if self._head:
+            n = min(len(b), len(self._head))
+            b[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(b))
+        b[: len(data)] = data
+        return len(data)
 
 
 def iter_archive(path: str | Path) -> Iterator[ArchivedPage | Rejected]:
