@@ -45,6 +45,9 @@ class WebConfig:
     login_burst: int = 5
     scan_rate: float = 50.0  # per second per client
     scan_burst: int = 200
+    scan_sync_seconds: float = 10.0
+    #: Networks "check this URL" may fetch from besides the public internet (tests: 127.0.0.0/8).
+    fetch_allow_networks: tuple[str, ...] = ()
     max_page_size: int = 200
     max_scan_chars: int = 200_000
 

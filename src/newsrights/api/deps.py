@@ -13,7 +13,9 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -44,21 +46,34 @@ class AppState:
     login_limiter: TokenBucket
     scan_limiter: TokenBucket
     _scanner: Any = None
-    _scanner_lock: threading.Lock = field(default_factory=threading.Lock)
+    _scanner_synced: float = 0.0
+    _scanner_lock: threading.RLock = field(default_factory=threading.RLock)
+    _fetcher: Any = None
 
-    def scanner(self) -> Any:
-        """The matching service's ``Scanner`` (index synced with the catalog), opened on first use."""
-        if self._scanner is None:
-            with self._scanner_lock:
-                if self._scanner is None:
-                    from newsrights.services.scan import Scanner
-
-                    self._scanner = Scanner.open(self.factory)
-        return self._scanner
-
-    def reset_scanner(self) -> None:
+    @contextmanager
+    def scanner(self) -> Iterator[Any]:
+        """The matching service's ``Scanner``, opened on first use and re-synced with the catalog
+        at most every ``config.scan_sync_seconds``; held under a lock (the index is not thread-safe)."""
         with self._scanner_lock:
-            self._scanner = None
+            if self._scanner is None:
+                from newsrights.services.scan import Scanner
+
+                self._scanner = Scanner.open(self.factory)
+                self._scanner_synced = time.monotonic()
+            elif time.monotonic() - self._scanner_synced > self.config.scan_sync_seconds:
+                self._scanner.sync()
+                self._scanner_synced = time.monotonic()
+            yield self._scanner
+
+    def fetcher(self) -> Any:
+        """One guarded fetcher (``crawl.fetcher``) for "check this URL" requests."""
+        with self._scanner_lock:
+            if self._fetcher is None:
+                from newsrights.crawl.fetcher import FetchConfig, Fetcher
+
+                self._fetcher = Fetcher(FetchConfig(retries=1, delay=0.0, total_timeout=30.0,
+                                                    allow_networks=self.config.fetch_allow_networks))
+            return self._fetcher
 
 
 @dataclass(frozen=True, slots=True)

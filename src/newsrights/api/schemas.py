@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, Literal, TypeVar
+from datetime import date
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -134,3 +135,31 @@ class SummaryOut(BaseModel):
     by_site: list[CountItem]
     by_day: list[CountItem]
     top_infringing_sites: list[CountItem]
+
+
+class LicenceIn(In):
+    """Plain licence terms (``services.licensing.LicenceTerms``); ``uid`` of an existing licence amends it."""
+
+    licensee: str = Field(min_length=1, max_length=200)
+    domains: list[Annotated[str, Field(min_length=1, max_length=253)]] = Field(default=[], max_length=50)
+    actions: list[Literal["reproduce", "distribute", "extract", "modify", "translate", "derive", "archive",
+                          "index", "use"]] = Field(default=["reproduce"], min_length=1, max_length=9)
+    start: date | None = None
+    end: date | None = None
+    credit: str | None = Field(default="来源:国际在线", max_length=200)
+    keep_title: bool = False
+    keep_byline: bool = False
+    link_back: bool = False
+    articles: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default=[], max_length=500)
+    uid: str | None = Field(default=None, max_length=300)
+
+
+class CaseOpenIn(In):
+    finding_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(min_length=1, max_length=500)
+    title: str = Field(default="", max_length=300)
+
+
+class CaseMoveIn(In):
+    to: str = Field(min_length=1, max_length=40, description="a state, `remind` or `reopen`")
+    outcome: Literal["settled", "withdrawn", "won", "lost"] | None = None
+    note: str = Field(default="", max_length=2000)
