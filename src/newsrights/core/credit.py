@@ -103,9 +103,22 @@ def _furniture(page: Article) -> set[str]:
     return lines
 
 
+def _site_text(page: Article) -> tuple[str, list[str]]:
+    """The copying site's declaration text (folded) and its furniture lines that are not
+    meta lines of the article (footers, navigation)."""
+    decl = fold("\n".join((page.declaration or "", page.copyright_notice or "")))
+    furn = [fold(ln) for ln in page.furniture if ln.strip() and parse_meta_line(ln) is None]
+    return decl, furn
+
+
 def _candidates(page: Article) -> list[tuple[str, str]]:
-    """(line, position) of every credit-like line on the page outside its furniture."""
-    furniture = _furniture(page)
+    """(line, position) of every credit-like line on the page that is not the site's own furniture.
+
+    The page's ``source`` (from its meta line) always counts. Another line does not
+    count when it is part of the site's declaration, when it is embedded in a longer
+    furniture line (a footer or navigation that quotes a credit), or when it is
+    itself a declaration sentence (``凡本网注明“来源:…”``)."""
+    decl, furn = _site_text(page)
     out: list[tuple[str, str]] = []
     if page.source:
         out.append((f"来源:{page.source}", "source_line"))
@@ -120,11 +133,16 @@ def _candidates(page: Article) -> list[tuple[str, str]]:
                 out.append((ln, "top" if i < 2 else "bottom"))
     kept: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for ln, pos in out:
+    for n, (ln, pos) in enumerate(out):
         f = fold(ln)
-        if not f or f in seen or f in furniture or any(f in fl for fl in furniture if len(fl) > len(f) + 10):
+        if not f or f in seen:
             continue
-        if is_declaration_start(ln) and len(ln) > 30:
+        own_meta = n == 0 and page.source is not None
+        if not own_meta and (
+            f in decl
+            or any(f in fl and fl != f for fl in furn)
+            or (is_declaration_start(ln) and len(ln) > 30)
+        ):
             continue
         seen.add(f)
         kept.append((ln, pos))

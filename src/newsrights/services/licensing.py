@@ -548,6 +548,20 @@ def attach_verdicts(
     return out
 
 
+def _stored_findings(session: Session, *, article: str | None, verdict: str | None,
+                     page: int = 500) -> Iterator[Any]:
+    """Every stored finding (the scan area's ``list_findings``, read page by page)."""
+    from newsrights.services.scan import list_findings
+
+    offset = 0
+    while True:
+        batch = list_findings(session, article_id=article, verdict=verdict, limit=page, offset=offset)
+        yield from batch
+        if len(batch) < page:
+            return
+        offset += page
+
+
 def list_verdicts(
     session: Session,
     *,
@@ -563,9 +577,7 @@ def list_verdicts(
     exclusive). ``findings`` defaults to the scan's stored findings
     (``services.scan.list_findings``)."""
     if findings is None:
-        from newsrights.services.scan import list_findings
-
-        findings = list_findings(session)
+        findings = _stored_findings(session, article=article, verdict=verdict)
     lo = _utc(as_moment(since)) if since else None
     hi = _utc(as_moment(until)) if until else None
     rows: list[dict[str, Any]] = []
@@ -772,8 +784,3 @@ def seed_demo_registry(factory: sessionmaker[Session]) -> list[str]:
         pv, _ = add_licence(factory, t, effective=t.start)
         uids.append(pv.policy.uid)
     return uids
-
-
-def iter_registry_json(session: Session, on: date | datetime | str | None = None) -> Iterator[dict[str, Any]]:
-    """The registry in force as JSON (for ``licences list --json --on``)."""
-    yield registry_on(session, on).to_json()
