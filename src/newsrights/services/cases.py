@@ -78,7 +78,12 @@ def site_of(url: str) -> str:
     if not host:
         raise InputError(f"cannot tell the site of {url!r}")
     fld = get_fld(f"http://{host}", fail_silently=True)
-    return str(fld) if fld else host
+    if fld:
+        return str(fld)
+    labels = host.split(".")
+    if len(labels) > 2 and not host.replace(".", "").isdigit() and ":" not in host:
+        return ".".join(labels[-2:])  # unlisted suffix (e.g. RFC 2606 .example): last two labels
+    return host
 
 
 # --------------------------------------------------------------------------- records

@@ -111,6 +111,12 @@ def _page_text(raw: bytes | None, url: str, content_type: str | None) -> tuple[s
     return "", ()
 
 
+def _looks_like_ref(ref: str) -> bool:
+    """``file#offset`` as the crawler writes it (other origins, e.g. a file path, are not captures)."""
+    head, sep, tail = ref.rpartition("#")
+    return bool(sep and head and tail.isdigit())
+
+
 def _capture_bytes(captures_dir: Path, ref: str) -> tuple[bytes | None, dict[str, Any]]:
     """The capture's response record (and the metadata record describing it), byte for byte."""
     from warcio.archiveiterator import ArchiveIterator
@@ -211,9 +217,11 @@ def gather(session: Session, finding_id: int, settings: Settings) -> PackageCont
         except Exception as exc:  # noqa: BLE001 - recorded in the package
             snapshot = {"id": finding.registry_snapshot, "error": f"snapshot could not be loaded: {exc}"}
 
-    page_text, credit_lines = _page_text(raw, page_url, ctype)
+    reread_text, credit_lines = _page_text(raw, page_url, ctype)
+    stored_text = _get(rec, "page_text")
+    page_text = stored_text if isinstance(stored_text, str) and stored_text else reread_text
     capture_record, cap_info = (None, {})
-    if capture_ref:
+    if capture_ref and _looks_like_ref(str(capture_ref)):
         capture_record, cap_info = _capture_bytes(settings.captures_dir, str(capture_ref))
     missing = compare.missing_marks(page_text, credit_lines, credit_line=decl.credit_line,
                                     dateline=article.dateline, byline=article.byline)
