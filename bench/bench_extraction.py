@@ -42,7 +42,7 @@ def main() -> int:
         json.dump(out, sys.stdout, indent=2)
         print()
         return 0
-    keys = ("f1", "f1_zh", "title", "date", "byline", "snippets", "pages_per_s")
+    keys = ("f1", "f1_zh", "title", "date", "byline", "person", "snippets", "pages_per_s")
     print(f"{'set':18} {'pages':>5}  " + "  ".join(f"{k:>19}" for k in keys))
     print(f"{'':18} {'':>5}  " + "  ".join(f"{'ours / traf':>19}" for _ in keys))
     for name, row in out.items():

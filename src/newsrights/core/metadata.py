@@ -200,6 +200,9 @@ def parse_meta_line(line: str, *, max_len: int = 220) -> MetaLine | None:
         found = find_date(s)
         if found and len(s) - (found[2] - found[1]) <= 6 and len(s) <= 40:
             return MetaLine((), found[0])
+        if found and len(s) <= 60 and found[2] - found[1] >= 10 and not re.search(r"[，。；！？,;!?]", s):
+            # "http://www.sina.net 2005年03月21日 11:21 《理财周刊》": a date line with page noise
+            return MetaLine((), found[0])
         return None
     prefix = s[: matches[0].start()]
     published: datetime | None = None
@@ -208,6 +211,7 @@ def parse_meta_line(line: str, *, max_len: int = 220) -> MetaLine | None:
     if found:
         published = found[0]
         rest = prefix[: found[1]] + prefix[found[2] :]
+    rest = re.sub(r"(?:https?://)?[\w-]+(?:\.[\w-]+)+\S*", "", rest)  # a site's domain printed beside the date
     rest = re.sub(r"[\s|｜丨/【】\[\]]", "", rest)
     if len(rest) > 8 or re.search(r"[，。；！？,;]", rest):
         return None
@@ -272,24 +276,71 @@ _TRAILING_PAREN_RE = re.compile(r"[(（](?P<inner>[^()（）]{2,60})[)）]\s*$")
 
 
 def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
-    """Remove a parenthesised byline closing a paragraph: ``…工作。(辽宁日报记者 杨忠厚)``."""
+    """Remove a parenthesised byline closing a paragraph: ``…工作。(辽宁日报记者 杨忠厚)``,
+    ``…过程吗？”（姚峰 上海报道）``, ``…（袁源）`` (a bare name of 2–4 characters)."""
     m = _TRAILING_PAREN_RE.search(paragraph)
     if m:
-        by = parse_byline(m["inner"])
+        inner = clean_line(m["inner"])
+        by = parse_byline(inner) or find_byline(inner)
+        if not by:
+            bare = re.match(rf"^(?P<n>[{_CJK}]{{2,4}}(?:[ 、][{_CJK}]{{2,4}})*?)(?:\s*[{_CJK}]{{0,6}}(?:报道|发自[{_CJK}]+))?$", inner)
+            if bare and not re.search(r"(?:完|图|摄|组图|资料|视频|译|注|下同|同上|\d)", bare["n"]):
+                by = bare["n"]
         if by:
             return paragraph[: m.start()].rstrip(), by
     return paragraph, None
 
 
+_INLINE_BYLINE_RE = re.compile(
+    rf"(?P<unit>[{_CJK}·]{{0,12}}?)(?P<role>(?:本报|本台|本刊|本网)?(?:特约|见习|实习|首席)?记者|通讯员|作者|撰文|撰稿|编译|文\s*/|文\s*[:：]|文字)"
+    rf"\s*[:：/｜|]?\s*(?P<names>[{_CJK}·]{{2,12}}(?:[\s、,，]+[{_CJK}·]{{2,12}})*)"
+)
+_NAME_STOP = re.compile(r"(?:发自|报道|摄影?|整理|综合|供图|受访者|通讯员|实习生|编辑|责编|来源|/|\s*$)")
+_NAME_AFTER_RE = re.compile(rf"(?P<names>[{_CJK}·]{{2,4}}(?:[\s、][{_CJK}·]{{2,4}})*)\s*/\s*(?:文|图|摄)(?![{_CJK}])")
+
+
+#: characters (function words, common nouns) that do not occur in the names of a byline
+_NOT_NAME = re.compile(r"[的了是在这那个们说就到要会对也把被让从向给和与及或等该其此位系联手记出处转载品息看文章单]")
+
+
+def find_byline(line: str, *, max_len: int = 60) -> str | None:
+    """A byline stated inside a short line: ``新京报记者 彭冲 山东冠县报道`` →
+    ``新京报记者 彭冲``; ``本报记者罗科苏盈发自北京`` → ``本报记者 罗科苏盈``;
+    ``作者：罗银胜``; ``张三/文``. Long lines (prose) are not searched:
+    ``记者一眼就注意到…`` in a paragraph is not a byline."""
+    s = clean_line(line)
+    if not s or len(s) > max_len or re.search(r"[。！？]", s):
+        return None
+    m = _INLINE_BYLINE_RE.search(s)
+    if m and m["role"].startswith(("作者", "文")) and m["unit"]:
+        m = None  # "与作者联系", "该作者文章": the word, not a credit
+    if m:
+        names = m["names"]
+        cut = _NAME_STOP.search(names)
+        if cut and cut.start() > 0:
+            place_follows = cut.group(0) in ("报道", "发自")
+            names = names[: cut.start()]
+            if place_follows and " " in names.strip():
+                names = names.strip().rsplit(" ", 1)[0]  # "彭冲 山东冠县报道": the last word is the place
+        names = re.sub(r"\s+", " ", names).strip(" 、,，")
+        if len(names) >= 2 and len(names.split()[0] if names.split() else names) <= 5 and not _NOT_NAME.search(names):
+            role = re.sub(r"\s*[:：/]\s*$", "", m["role"].strip())
+            return f"{m['unit']}{role} {names}".strip()
+    m2 = _NAME_AFTER_RE.search(s)
+    if m2:
+        return m2["names"]
+    return None
+
+
 # ---------------------------------------------------------------- datelines
 
 _DATELINE_RE = re.compile(
-    rf"^(?P<dl>"
+    rf"^(?P<dl>据?(?:"
     rf"国际在线(?:[{_CJK}]{{0,8}}?)?(?:消息|专稿|报道|综合报道)"
     rf"|(?:新华社|中新社|中新网|人民网|央视网|新华网|光明网|中国日报网|环球网|澎湃新闻|中国新闻网|法制网|[{_CJK}]{{2,8}}(?:网|社|台|报))"
-    rf"(?:[{_CJK}]{{0,10}}?\d{{1,2}}月\d{{1,2}}日)?(?:电|消息|讯|报道)"
+    rf"[{_CJK}]{{0,6}}?(?:\d{{1,2}}月\d{{1,2}}日)?(?:电|消息|讯|报道)"
     rf"|本报(?:[{_CJK}]{{0,8}}?)?讯|本台(?:[{_CJK}]{{0,8}}?)?消息|[{_CJK}]{{2,6}}(?:讯|消息)(?=[(（\s])"
-    rf")"
+    rf"))"
 )
 _DATELINE_TAIL_RE = re.compile(r"^\s*[(（](?P<inner>[^()（）]{2,60})[)）]")
 
@@ -380,6 +431,7 @@ _FURNITURE_START = (
     "(责任编辑", "（责任编辑", "编辑：", "编辑:", "(编辑", "（编辑", "【编辑", "责编", "(责编", "（责编", "【纠错】",
     "关键词：", "关键词:", "标签：", "标签:", "Tags:", "打印本页", "【打印", "[打印", "点击排行", "返回列表",
 )
+_PAGER_RE = re.compile(r"^(?:\s|第\s*\d+\s*页|共\s*\d+\s*页|上一页|下一页|首页|尾页|末页|<<|>>|«|»|\d+|[/\\|\[\]【】])+$")
 _NAV_RE = re.compile(r"^(?:[^\s>»›]{1,12}\s*[>»›＞]\s*){2,}[^\s>»›]{0,20}$")
 
 
@@ -392,6 +444,8 @@ def is_furniture_line(line: str) -> bool:
     if s in _FURNITURE_EXACT:
         return True
     if len(s) <= 60 and s.startswith(_FURNITURE_START):
+        return True
+    if len(s) <= 60 and _PAGER_RE.match(s) and not s.isdigit():
         return True
     return len(s) <= 80 and _NAV_RE.match(s) is not None
 
@@ -516,7 +570,7 @@ def structure(
             original_title = original_title or ot
             i += 1
             continue
-        by = parse_byline(ln)
+        by = parse_byline(ln) or (find_byline(ln, max_len=40) if len(ln) <= 40 else None)
         if by:
             byline = byline or by
             credits.append(by)
@@ -560,7 +614,7 @@ def structure(
         if is_credit_line(ln):
             credits.append(ln)
             continue
-        by = parse_byline(ln.strip("()（）[]【】"))
+        by = parse_byline(ln.strip("()（）[]【】")) or (find_byline(ln, max_len=30) if len(ln) <= 30 else None)
         if by and len(ln) <= 30:
             byline = byline or by
             credits.append(by)

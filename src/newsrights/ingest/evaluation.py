@@ -14,6 +14,9 @@ Metric definitions (the same for our reader and for plain trafilatura):
 * **byline** — correct when every reference author name occurs in the
   extracted byline (whitespace- and case-insensitive) and the byline is not
   more than three times as long as the names.
+* **person** — like byline, but against every person the page credits
+  (byline, editor, responsible editor); the cwced "author" is often the
+  page's 责任编辑. trafilatura has one author field, used for both.
 * **snippets** (trafilatura's own eval set, which has no full reference
   text): share of its ``with`` snippets found plus ``without`` snippets
   absent.
@@ -69,9 +72,20 @@ def title_ok(predicted: str | None, reference: str) -> bool:
     return r.startswith(p) and len(p) >= 4 and r[len(p) : len(p) + 1] in ("_", "|", "-", "–", "—", "｜")
 
 
+_PARTIAL_DATE = re.compile(r"^\s*(\d{4})(?:\s*[-/.年]\s*(\d{1,2}))?\s*月?\s*$")
+
+
 def date_ok(predicted: datetime | date | None, reference: str) -> bool:
+    """Same day as the reference; a reference that gives only a year, or a
+    year and month, is compared at that precision."""
     if predicted is None:
         return False
+    partial = _PARTIAL_DATE.match(reference)
+    if partial:
+        y, m = int(partial.group(1)), partial.group(2)
+        return predicted.year == y and (m is None or predicted.month == int(m))
+    if isinstance(predicted, datetime) and (predicted.hour, predicted.minute, predicted.second) == (0, 0, 0):
+        predicted = predicted.date()  # a bare day read as midnight: compare the day as stated
     ref = parse_datetime(reference.replace("T", " ")) if "T" not in reference else parse_datetime(reference)
     if ref is None:
         return False
@@ -126,7 +140,7 @@ def load_cwced(root: Path) -> Iterator[Case]:
         yield Case(
             "cwced", uid, f.read_bytes(),
             text=(base / "cleaned" / f"{uid}.txt").read_text(encoding="utf-8", errors="replace"),
-            date=None if date.upper() == "UNKNOWN" or not date else date,
+            date=date if re.match(r"^\d{4}", date) else None,  # "UNKNOWN" (and one typo'd/misfiled value) state no date
             authors=[] if author.upper() == "UNKNOWN" or not author else [author],
         )
 
@@ -203,6 +217,7 @@ class Extracted:
     title: str | None
     published: datetime | date | None
     byline: str | None
+    persons: str | None = None  # byline + editor + responsible editor: every person the page credits
 
 
 def ours(case: Case) -> Extracted:
@@ -213,7 +228,8 @@ def ours(case: Case) -> Extracted:
     art = next((i for i in items if isinstance(i, Article)), None)
     if art is None:
         return Extracted("", None, None, None)
-    return Extracted(art.text, art.title, art.published, art.byline)
+    persons = " ".join(x for x in (art.byline, art.editor, art.responsible_editor) if x) or None
+    return Extracted(art.text, art.title, art.published, art.byline, persons)
 
 
 def plain_trafilatura(case: Case) -> Extracted:
@@ -227,14 +243,14 @@ def plain_trafilatura(case: Case) -> Extracted:
     if doc is None:
         return Extracted("", None, None, None)
     day = parse_datetime(doc.date) if doc.date else None
-    return Extracted(doc.text or "", doc.title, day.date() if day else None, doc.author)
+    return Extracted(doc.text or "", doc.title, day.date() if day else None, doc.author, doc.author)
 
 
 def score(cases: list[Case], extract: Callable[[Case], Extracted]) -> dict[str, Any]:
     """Per-set figures for one extractor; keys: ``pages``, ``f1``, ``f1_zh``,
     ``title``, ``date``, ``byline``, ``snippets`` (each ``None`` when no page
     of the set states it) and the counts ``n_title`` … behind them."""
-    f1s, f1_zh, titles, dates, bylines, snippets = [], [], [], [], [], []
+    f1s, f1_zh, titles, dates, bylines, persons, snippets = [], [], [], [], [], [], []
     for case in cases:
         got = extract(case)
         if case.text is not None:
@@ -248,6 +264,7 @@ def score(cases: list[Case], extract: Callable[[Case], Extracted]) -> dict[str, 
             dates.append(date_ok(got.published, case.date))
         if case.authors:
             bylines.append(byline_ok(got.byline, case.authors))
+            persons.append(byline_ok(got.persons, case.authors))
         if case.with_snippets or case.without_snippets:
             body = _compact(got.body)
             hits = [(_compact(s) in body) for s in case.with_snippets]
@@ -264,6 +281,7 @@ def score(cases: list[Case], extract: Callable[[Case], Extracted]) -> dict[str, 
         "title": mean(titles),
         "date": mean(dates),
         "byline": mean(bylines),
+        "person": mean(persons),
         "snippets": mean(snippets),
         "n_f1": len(f1s),
         "n_f1_zh": len(f1_zh),

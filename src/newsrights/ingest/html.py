@@ -26,6 +26,7 @@
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import json
 import logging
 import re
@@ -37,6 +38,7 @@ from selectolax.lexbor import LexborHTMLParser
 from newsrights.core.metadata import (
     MetaLine,
     clean_line,
+    find_byline,
     is_declaration_start,
     is_furniture_line,
     parse_byline,
@@ -142,14 +144,31 @@ def _names(value: Any) -> str | None:
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–| - )\s*")
 
 
+_SITE_WORD = re.compile(r"(?:网|报|台|社|频道|新闻|在线|中心|官网|首页|Online|News|\.com|\.cn)$", re.I)
+_TAIL_SPLIT = re.compile(r"^(?P<head>.+?)\s*(?:-|_|\||｜|—|–)\s*(?P<tail>[^-_|｜—–]{1,16})$")
+
+
 def _strip_site_suffix(title: str) -> str:
-    parts = [p for p in _TITLE_SPLIT.split(title) if p.strip()]
-    if len(parts) <= 1:
-        return title.strip()
-    return max(parts, key=len).strip()
+    """``标题_频道_新浪网`` → ``标题``; ``标题-新华网`` → ``标题``: cut trailing
+    segments that name a site or channel, keep the rest whole."""
+    t = title.strip()
+    for _ in range(4):
+        m = _TAIL_SPLIT.match(t)
+        if not m or not (_SITE_WORD.search(m["tail"].strip()) or len(m["tail"].strip()) <= 4):
+            break
+        t = m["head"].strip()
+    parts = [p for p in _TITLE_SPLIT.split(t) if p.strip()]
+    if len(parts) > 1 and " - " in t or "_" in t or "|" in t:
+        return max(parts, key=len).strip()
+    return t
 
 
 def _choose_title(tree: LexborHTMLParser, meta: dict[str, str], ld: dict[str, Any], traf_title: str | None) -> str | None:
+    title = _choose_title_raw(tree, meta, ld, traf_title)
+    return clean_line(html_lib.unescape(title)) or None if title else None
+
+
+def _choose_title_raw(tree: LexborHTMLParser, meta: dict[str, str], ld: dict[str, Any], traf_title: str | None) -> str | None:
     head_title = ""
     node = tree.css_first("title")
     if node is not None:
@@ -289,27 +308,49 @@ def _extract_main(html_text: str, url: str | None) -> tuple[list[str], Any]:
     return _clean_traf_lines(doc.text or ""), doc
 
 
-def _header_meta(lines: list[str], title: str | None, first_body: str | None) -> list[MetaLine]:
-    """Meta lines between the title and the first body line (at most 12 lines after the title)."""
-    start = 0
-    if title:
-        ct = _compact(title)
-        for i, ln in enumerate(lines):
-            if _compact(ln) == ct or (len(ct) > 8 and ct in _compact(ln) and len(ln) < len(title) + 20):
-                start = i + 1
-                break
-    end = min(len(lines), start + 12)
-    if first_body:
-        for j in range(start, min(len(lines), start + 40)):
-            if lines[j] == first_body or (len(first_body) > 10 and lines[j].startswith(first_body[:10])):
-                end = j
-                break
-    out = []
-    for ln in lines[start:end]:
-        m = parse_meta_line(ln)
+def _title_index(lines: list[str], title: str | None) -> int:
+    """Index of the page line holding the title (-1 when not found)."""
+    if not title:
+        return -1
+    ct = _compact(title)
+    for i, ln in enumerate(lines):
+        if _compact(ln) == ct:
+            return i
+    for i, ln in enumerate(lines[1:], start=1):  # line 0 is usually <title> with the site suffix
+        if len(ct) > 8 and ct in _compact(ln) and len(ln) < len(title) + 20:
+            return i
+    return -1
+
+
+def _body_index(lines: list[str], para: str, start: int = 0) -> int:
+    """Index of the page line where a body paragraph begins (-1 when not found)."""
+    key = _compact(para)[:12]
+    for j in range(max(start, 0), len(lines)):
+        if key and _compact(lines[j]).startswith(key):
+            return j
+    return -1
+
+
+def _zone_facts(zone: list[str]) -> tuple[list[MetaLine], str | None, datetime | None]:
+    """Meta lines, the first byline and the first date stated in a run of page lines."""
+    metas: list[MetaLine] = []
+    byline: str | None = None
+    date: datetime | None = None
+    for ln in zone:
+        m = parse_meta_line(ln) or parse_meta_line(ln.strip("()（）[]【】 "))
         if m is not None and (m.fields or m.published):
-            out.append(m)
-    return out
+            metas.append(m)
+            if m.published and date is None:
+                date = m.published
+            continue
+        by = parse_byline(ln.strip("()（）[]【】 ")) or find_byline(ln)
+        if by and byline is None:
+            byline = by
+        if date is None and len(ln) <= 80:
+            found = parse_meta_line(ln, max_len=80)
+            if found is not None and found.published:
+                date = found.published
+    return metas, byline, date
 
 
 def article_from_html(
@@ -345,41 +386,43 @@ def article_from_html(
     parts = structure(main_lines, title=title, take_title=False, declaration_lines=decl_lines or None)
     if not parts.body:
         return Rejected(origin, "no_body", "no main text found in the HTML")
-    header = _header_meta(page_lines, title, parts.body[0] if parts.body else None)
+    t_idx = _title_index(page_lines, title)
+    b_idx = _body_index(page_lines, parts.body[0], t_idx + 1)
+    if b_idx < 0 or b_idx - t_idx > 40:
+        b_idx = min(len(page_lines), t_idx + 13)
+    head_zone = page_lines[t_idx + 1 : b_idx] if t_idx >= 0 else page_lines[max(0, b_idx - 8) : b_idx]
+    e_idx = _body_index(page_lines, parts.body[-1], b_idx)
+    tail_zone = page_lines[e_idx + 1 : e_idx + 7] if e_idx >= 0 else []
     source = parts.source
     editor = parts.editor
     resp = parts.responsible_editor
     byline = parts.byline
     published = parts.published
-    for m in header:
-        source = source or m.get("source")
-        editor = editor or m.get("editor")
-        resp = resp or m.get("responsible_editor")
-        byline = byline or m.get("author")
-        published = published or m.published
-    # trailing editor lines right after the body on the page
-    last = parts.body[-1]
-    for i, ln in enumerate(page_lines):
-        if ln.endswith(last[-20:]) or (len(last) > 20 and last[-20:] in ln):
-            for nxt in page_lines[i + 1 : i + 6]:
-                tail = parse_meta_line(nxt)
-                if tail is not None:
-                    editor = editor or tail.get("editor")
-                    resp = resp or tail.get("responsible_editor")
-                    source = source or tail.get("source")
-                    if tail.get("author"):
-                        byline = byline or tail.get("author")
-                elif not byline and parse_byline(nxt.strip("()（）[]【】")):
-                    byline = parse_byline(nxt.strip("()（）[]【】"))
-            break
+    for zone in (head_zone, tail_zone):
+        metas, zby, zdate = _zone_facts(zone)
+        for m in metas:
+            source = source or m.get("source")
+            editor = editor or m.get("editor")
+            resp = resp or m.get("responsible_editor")
+            byline = byline or m.get("author")
+        byline = byline or zby
+        if zone is head_zone:
+            published = published or zdate
+    if published is None and t_idx > 0:
+        # some pages print the date just above the headline
+        published = _zone_facts(page_lines[max(0, t_idx - 2) : t_idx])[2]
     published = published or _date_from_tags(meta, ld)
     if published is None and doc is not None and getattr(doc, "date", None):
-        published = parse_datetime(doc.date)
+        guess = parse_datetime(doc.date)
+        # trafilatura/htmldate falls back to a bare year (YYYY-01-01, often the copyright year): not a date
+        if guess is not None and not (guess.month == 1 and guess.day == 1):
+            published = guess
     source = source or meta.get("source") or meta.get("article:source") or None
     if byline is None:
-        byline = meta.get("author") or meta.get("article:author") or _names(ld.get("author")) or None
-        if byline and (byline.startswith("http") or len(byline) > 80):
-            byline = None
+        for cand in (_names(ld.get("author")), meta.get("author"), meta.get("byl"), meta.get("article:author"), getattr(doc, "author", None)):
+            if cand and _plausible_author(cand, meta, ld):
+                byline = clean_line(html_lib.unescape(cand))
+                break
     site = meta.get("og:site_name") or _names(ld.get("publisher")) or getattr(doc, "sitename", None) or None
     credits = list(parts.credit_lines)
     if source and f"来源:{source}" not in credits:
@@ -407,6 +450,15 @@ def article_from_html(
         raw_sha256=hashlib.sha256(raw).hexdigest(),
         fetched=fetched,
     )
+
+
+def _plausible_author(value: str, meta: dict[str, str], ld: dict[str, Any]) -> bool:
+    """A person's name, not a URL, an id, the site or publisher name."""
+    v = value.strip()
+    if not v or len(v) > 80 or re.search(r"https?:|www|[=<>{}\"@]", v, re.I) or v.isdigit() or re.fullmatch(r"[\d\W_]+", v):
+        return False
+    site_names = {meta.get("og:site_name", ""), _names(ld.get("publisher")) or ""}
+    return v not in site_names
 
 
 def _guess_lang(body: tuple[str, ...]) -> str | None:
