@@ -247,11 +247,12 @@ def list_declarations(session: Session, site: str | None = None) -> list[dict[st
 class _DeclarationBook:
     """Chooses the declaration for each article during one ingest (registered versions cached)."""
 
-    def __init__(self, session: Session, fixed: Declaration | None) -> None:
+    def __init__(self, session: Session | None, fixed: Declaration | None) -> None:
         self.fixed = fixed
         self.rows: dict[str, list[DeclarationRow]] = {}
-        for r in session.scalars(select(DeclarationRow)):
-            self.rows.setdefault(r.site_id, []).append(r)
+        if session is not None:
+            for r in session.scalars(select(DeclarationRow)):
+                self.rows.setdefault(r.site_id, []).append(r)
         self.parsed_rows: dict[int, Declaration] = {}
         self.page_decls: dict[str, Declaration] = {}
         self.default = publisher_declaration()
@@ -283,6 +284,12 @@ class _DeclarationBook:
         if page is not None and page.site and page.site != self.default.site and (page.owned_markers or page.blanket):
             return page  # another site's page, judged under that site's own declaration
         return self.default
+
+
+def choose_declaration(article: Article) -> Declaration:
+    """The declaration an article is judged under when there is no database: the page's own
+    declaration when it is another site's, else the publisher's packaged one."""
+    return _DeclarationBook(None, None).for_article(article)
 
 
 # --------------------------------------------------------------------------- ingest
@@ -586,3 +593,42 @@ def count_articles(session: Session) -> dict[str, int]:
     out["articles"] = sum(out.values())
     out["versions"] = session.scalar(select(func.count()).select_from(ArticleVersionRow)) or 0
     return out
+
+
+def declaration_for_record(session: Session, record: ArticleRecord) -> Declaration:
+    """The declaration a stored article was judged under (by its recorded version)."""
+    ver = record.ownership.declaration_version
+    default = publisher_declaration()
+    if ver == default.version:
+        return default
+    if ver:
+        row = session.scalars(select(DeclarationRow).where(DeclarationRow.version == ver)).first()
+        if row is not None:
+            return _decl_from_row(row)
+        if record.article.declaration:
+            page = parse_declaration(record.article.declaration)
+            if page.version == ver:
+                return page
+    return default
+
+
+def export_ninjs(
+    session: Session, ids: Iterable[str] | None = None, *, ninjs_version: str = "3"
+) -> Iterator[dict[str, Any]]:
+    """ninjs documents of the given articles (default: all, current versions), with rights fields."""
+    from newsrights.core.ninjs_export import to_ninjs
+
+    records: Iterable[ArticleRecord] = (
+        (get_article_record(session, i) for i in ids) if ids is not None else iter_article_records(session)
+    )
+    for rec in records:
+        yield to_ninjs(
+            rec.article,
+            rec.ownership,
+            article_id=rec.id,
+            declaration=declaration_for_record(session, rec),
+            version=rec.version,
+            first_created=rec.first_ingested_at or rec.ingested_at,
+            version_created=rec.ingested_at if rec.version > 1 else None,
+            ninjs_version="2" if ninjs_version == "2" else "3",
+        )
