@@ -269,9 +269,9 @@ def ingest(
                 counts[outcome] += 1
                 bar.update(task, description="ingesting: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
-            report = catalog.ingest(factory, _read_all(paths), chunk_size=chunk_size, progress=tick)
+            report = catalog.ingest_paths(factory, paths, chunk_size=chunk_size, progress=tick)
     else:
-        report = catalog.ingest(factory, _read_all(paths), chunk_size=chunk_size, progress=on_item)
+        report = catalog.ingest_paths(factory, paths, chunk_size=chunk_size, progress=on_item)
     if as_json:
         print_json(report.to_json())
     else:

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -443,6 +444,29 @@ def ingest(
             flush()
     flush()
     return report
+
+
+def ingest_paths(
+    factory: sessionmaker[Session],
+    paths: Iterable[str | Path],
+    *,
+    site_declaration: Declaration | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: Callable[[Article | Rejected, str], None] | None = None,
+) -> IngestReport:
+    """Read files or folders with :func:`newsrights.ingest.read_path` and :func:`ingest` them
+    (a path that does not exist is rejected as ``missing``). The call the demo makes."""
+    from newsrights.ingest import read_path
+
+    def items() -> Iterator[Article | Rejected]:
+        for p in paths:
+            path = Path(p)
+            if not path.exists():
+                yield Rejected(str(path), "missing", "no such file or folder")
+                continue
+            yield from read_path(path)
+
+    return ingest(factory, items(), site_declaration=site_declaration, chunk_size=chunk_size, progress=progress)
 
 
 # --------------------------------------------------------------------------- reading
