@@ -41,8 +41,8 @@ class WebConfig:
     #: ``Secure`` on cookies: ``auto`` = always, except plain http to a loopback host (local ``serve``).
     cookie_secure: str = "auto"
     session_hours: int = 12
-    login_rate: float = 5 / 60  # tokens per second per client (5 per minute)
-    login_burst: int = 5
+    login_rate: float = 10 / 60  # tokens per second per client (10 per minute)
+    login_burst: int = 10
     scan_rate: float = 50.0  # per second per client
     scan_burst: int = 200
     scan_sync_seconds: float = 10.0

@@ -274,7 +274,7 @@ def web_licence(request: Request, uid: str = "") -> HTMLResponse:
 
 @router.post("/licences/edit")
 def web_licence_save(request: Request, licensee: str = Form(..., max_length=200), domains: str = Form("", max_length=2000),
-                     actions: list[str] = Form(["reproduce"]), start: str = Form("", max_length=10),
+                     actions: list[str] | None = Form(None), start: str = Form("", max_length=10),
                      end: str = Form("", max_length=10), credit: str = Form("", max_length=200),
                      link_back: bool = Form(False), articles: str = Form("", max_length=20000),
                      uid: str = Form("", max_length=300)) -> Any:
@@ -289,7 +289,7 @@ def web_licence_save(request: Request, licensee: str = Form(..., max_length=200)
     me = optional_principal(request)
     assert me is not None
     raw = {"licensee": licensee, "domains": [d.strip() for d in domains.replace("，", ",").split(",") if d.strip()],
-           "actions": actions, "start": start or None, "end": end or None, "credit": credit or None,
+           "actions": actions or ["reproduce"], "start": start or None, "end": end or None, "credit": credit or None,
            "link_back": link_back, "articles": [a.strip() for a in articles.split() if a.strip()], "uid": uid or None}
     try:
         body = LicenceIn.model_validate(raw)
