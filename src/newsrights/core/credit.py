@@ -107,8 +107,14 @@ def _site_text(page: Article) -> tuple[str, list[str]]:
     """The copying site's declaration text (folded) and its furniture lines that are not
     meta lines of the article (footers, navigation)."""
     decl = fold("\n".join((page.declaration or "", page.copyright_notice or "")))
-    furn = [fold(ln) for ln in page.furniture if ln.strip() and parse_meta_line(ln) is None]
+    furn = [fold(ln) for ln in page.furniture if ln.strip() and not _is_article_meta(ln)]
     return decl, furn
+
+
+def _is_article_meta(line: str) -> bool:
+    """An article's own meta line (date + 来源/编辑 …), not navigation that happens to hold a label."""
+    meta = parse_meta_line(line)
+    return meta is not None and (meta.published is not None or len(meta.fields) >= 2)
 
 
 def _candidates(page: Article) -> list[tuple[str, str]]:
@@ -207,7 +213,7 @@ def check_credit(
     named: str | None = None
     exact = False
     if ours:
-        exact_hits = [(ln, p) for ln, p in ours if want in fold(ln) or fold("来源:" + (_source_name(ln) or "")) == want]
+        exact_hits = [(ln, p) for ln, p in ours if want in fold(ln)]
         line, pos = (exact_hits or ours)[0]
         exact = bool(exact_hits)
         named = _source_name(line)

@@ -38,6 +38,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import UTC, date, datetime, time
 from typing import Any, Literal
 
@@ -634,12 +635,24 @@ class Registry:
         )
 
     def snapshot_id(self) -> str:
-        """``reg-`` + the first 16 hex digits of sha256 over the canonical JSON."""
-        return "reg-" + hashlib.sha256(canonical_json(self.to_json()).encode("utf-8")).hexdigest()[:16]
+        """``reg-`` + the first 16 hex digits of sha256 over the canonical JSON (memoised)."""
+        try:
+            return _snapshot_id(self)
+        except TypeError:  # an unhashable operand (a JSON object as rightOperand): compute directly
+            return _compute_snapshot_id(self)
 
     def in_force(self, on: datetime) -> Registry:
         """The same registry keeping only the policy versions in force on ``on``."""
         return replace(self, policies=tuple(pv for pv in self.policies if pv.in_force(on)))
+
+
+def _compute_snapshot_id(registry: Registry) -> str:
+    return "reg-" + hashlib.sha256(canonical_json(registry.to_json()).encode("utf-8")).hexdigest()[:16]
+
+
+@lru_cache(maxsize=256)
+def _snapshot_id(registry: Registry) -> str:
+    return _compute_snapshot_id(registry)
 
 
 def declaration_policy(publisher: Party, *, credit_line: str | None, site: str | None = None,
