@@ -26,10 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.unit.licensing import vectors  # noqa: E402
+
 from newsrights.core.credit import check_credit, fold  # noqa: E402
 from newsrights.core.model import Article  # noqa: E402
 from newsrights.core.verdicts import decide  # noqa: E402
-from tests.unit.licensing import vectors  # noqa: E402
 
 CREDIT = fold("来源:国际在线")
 
