@@ -130,6 +130,9 @@ def _candidates(page: Article) -> list[tuple[str, str]]:
         out.append((f"来源:{page.source}", "source_line"))
     for ln in page.credit_lines:
         out.append((ln, "source_line"))
+    for ln in page.furniture:  # the article's own meta line (date + 来源) filed as furniture
+        if _is_article_meta(ln) and _source_name(ln):
+            out.append((ln, "source_line"))
     body = page.body
     for i, para in enumerate(body):
         if i >= 2 and i < len(body) - 2:
@@ -191,6 +194,26 @@ def _link_state(page: Article, raw_html: bytes | str | None, domains: Sequence[s
     return "unknown"
 
 
+def simplified_view(page: Article) -> Article:
+    """The page with its text fields in simplified script when it is written in traditional
+    script (a copy converted to 繁體 keeps its 來源 line and title in that script)."""
+    from newsrights.core.normalize import to_simplified
+
+    probe = "\n".join((page.title or "", page.source or "", *page.credit_lines, page.text[:400]))
+    if to_simplified(probe) == probe:
+        return page
+
+    def conv(v: str | None) -> str | None:
+        return to_simplified(v) if v else v
+
+    return page.with_(
+        body=tuple(to_simplified(p) for p in page.body), title=conv(page.title), source=conv(page.source),
+        dateline=conv(page.dateline), byline=conv(page.byline), declaration=conv(page.declaration),
+        copyright_notice=conv(page.copyright_notice), furniture=tuple(to_simplified(x) for x in page.furniture),
+        credit_lines=tuple(to_simplified(x) for x in page.credit_lines),
+    )
+
+
 def check_credit(
     page: Article,
     original: Article,
@@ -203,6 +226,7 @@ def check_credit(
     """Check the copying ``page`` against the publisher's ``original`` article (see module doc)."""
     reasons: list[str] = []
     names = tuple(publisher_names)
+    page = simplified_view(page)
     cands = _candidates(page)
     ours = [(ln, pos) for ln, pos in cands if _mentions(_source_name(ln) or ln, names)]
     others = [(ln, pos) for ln, pos in cands if (ln, pos) not in ours and _source_name(ln)]

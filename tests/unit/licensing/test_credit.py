@@ -90,3 +90,16 @@ def test_link_back_in_raw_html() -> None:
 def test_attribution_in_running_text() -> None:
     c = check_credit(page(body=("国际在线日前报道：“与会专家认为，合作的关键在于互信。”", "笔者以为如此。")), ORIGINAL)
     assert c.credit == "absent" and c.attribution_in_text
+
+
+def test_traditional_script_copy() -> None:
+    tw = page(title="絲路數字經濟合作論壇在西安開幕", source="快訊網")
+    c = check_credit(tw, ORIGINAL)
+    assert c.credit == "wrong" and c.named_source == "快讯网"
+    assert c.title == "kept"  # converting the script does not alter the title
+    assert check_credit(page(credit_lines=("來源：國際在線",)), ORIGINAL).credit == "present"
+
+
+def test_meta_line_filed_as_furniture_is_the_articles_credit() -> None:
+    c = check_credit(page(furniture=("2026-11-18 12:00 来源:国际在线 编辑:王巍",)), ORIGINAL)
+    assert c.credit == "present"
