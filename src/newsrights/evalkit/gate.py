@@ -12,22 +12,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from newsrights.evalkit.generate import KINDS
 from newsrights.evalkit.scoring import Report
 
 #: Generated kinds that copy the whole article (label ``whole``).
-WHOLE_KINDS = (
-    "whole",
-    "reorder",
-    "light_edit",
-    "ads",
-    "title",
-    "width",
-    "spaces",
-    "s2twp",
-    "s2hk",
-    "gbk_html",
-    "big5_html",
-)
+WHOLE_KINDS = tuple(k for k in KINDS if not k.startswith("excerpt"))
 #: Kinds in traditional script.
 TRADITIONAL_KINDS = ("s2twp", "s2hk", "big5_html", "excerpt_s2hk")
 #: Kinds read through the HTML path (GBK, Big5).
