@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse
@@ -274,7 +274,7 @@ def web_licence(request: Request, uid: str = "") -> HTMLResponse:
 
 @router.post("/licences/edit")
 def web_licence_save(request: Request, licensee: str = Form(..., max_length=200), domains: str = Form("", max_length=2000),
-                     actions: list[str] | None = Form(None), start: str = Form("", max_length=10),
+                     actions: Annotated[list[str] | None, Form()] = None, start: str = Form("", max_length=10),
                      end: str = Form("", max_length=10), credit: str = Form("", max_length=200),
                      link_back: bool = Form(False), articles: str = Form("", max_length=20000),
                      uid: str = Form("", max_length=300)) -> Any:
