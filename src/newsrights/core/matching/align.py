@@ -158,6 +158,27 @@ def _informative_chars(ch: list[tuple[int, int, int]], common: npt.NDArray[np.bo
     return int(lengths[covered].sum())
 
 
+def _drop_isolated(
+    run_list: list[tuple[int, int, int]], k: int, page_cum: I64, floor: int, max_gap: int
+) -> list[tuple[int, int, int]]:
+    """Drop runs that are too short alone and have no other run within ``max_gap`` units on the page:
+    they cannot be part of a region that reaches the floor (stray shared phrases)."""
+    r = np.array(run_list, dtype=np.int64)
+    p, n = r[:, 0], r[:, 2]
+    n_page = len(page_cum) - 1
+    end = np.minimum(p + n - 1 + k, n_page)
+    chars = page_cum[end] - page_cum[p]
+    reach = np.maximum.accumulate(end)  # furthest end of any run starting at or before this one
+    gap_prev = np.empty(len(p), np.int64)
+    gap_prev[0] = 1 << 40
+    gap_prev[1:] = p[1:] - reach[:-1]
+    gap_next = np.empty(len(p), np.int64)
+    gap_next[-1] = 1 << 40
+    gap_next[:-1] = p[1:] - end[:-1]
+    keep = (chars >= floor) | (gap_prev <= max_gap) | (gap_next <= max_gap)
+    return [run_list[i] for i in np.flatnonzero(keep).tolist()]
+
+
 def align(
     page_sh: U64,
     art_sh: U64,
@@ -181,14 +202,19 @@ def align(
     run_list = runs(pi, aj)
     out: list[Region] = []
     n_page, n_art = len(page_cum) - 1, len(art_cum) - 1
+    floor = min(params.min_region, max(10, int(0.8 * int(art_cum[-1]))))
+    if len(run_list) > 8:
+        run_list = _drop_isolated(run_list, k, page_cum, floor, params.max_gap)
     for ch in chain(run_list, k, params):
+        # cheap upper bound first: most chains are one stray shared shingle
+        if sum(int(art_cum[min(a + n - 1 + k, n_art)] - art_cum[a]) for _, a, n in ch) < floor:
+            continue
         p_iv = [(p, min(p + n - 1 + k, n_page)) for p, _, n in ch]
         a_iv = [(a, min(a + n - 1 + k, n_art)) for _, a, n in ch]
         ps, pe = min(s for s, _ in p_iv), max(e for _, e in p_iv)
         as_, ae = min(s for s, _ in a_iv), max(e for _, e in a_iv)
         matched_p = _union_chars(p_iv, page_cum)
         matched_a = _union_chars(a_iv, art_cum)
-        floor = min(params.min_region, max(10, int(0.8 * int(art_cum[-1]))))
         if min(matched_p, matched_a) < floor:
             continue
         span_p = int(page_cum[pe] - page_cum[ps]) or 1

@@ -61,6 +61,7 @@ class Prepared:
     units: Units
     cum: I64
     shingles: U64
+    uniq: U64
     anchors: U64
     signature: U32
 
@@ -77,8 +78,9 @@ def prepare(text: str, params: MatchParams = DEFAULT_PARAMS) -> Prepared:
     if len(u):
         np.cumsum(u.ends - u.starts, out=cum[1:])
     sh = shingles(u.hashes, params.k)
-    sig = signature(np.unique(sh), params.num_perm)
-    return Prepared(norm, u, cum, sh, anchors_of(u.hashes, params), sig)
+    uniq = np.unique(sh)
+    sig = signature(uniq, params.num_perm)
+    return Prepared(norm, u, cum, sh, uniq, anchors_of(u.hashes, params), sig)
 
 
 def anchors_of(unit_hashes: U64, params: MatchParams) -> U64:
@@ -162,14 +164,14 @@ class Detector:
         s = Sketch(article_id, uri, p.signature, p.anchors, p.chars)
         if article_id in self._doc:
             self.remove(article_id)
-        self.count_shingles(p.shingles, +1)
+        self.count_shingles(p.uniq, +1)
         self.add_sketch(s, text)
         return s
 
     # formulaic-text sketch ------------------------------------------------
     def _buckets(self, sh: U64) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         mask = np.uint64((1 << self.params.df_bits) - 1)
-        u = np.unique(sh)
+        u = sh
         return (
             np.unique((u & mask).astype(np.int64)),
             np.unique(((u >> np.uint64(32)) & mask).astype(np.int64)),
@@ -237,7 +239,7 @@ class Detector:
             return False
         prepared = prepare(text, self.params) if text is not None else self._article(article_id)
         if prepared is not None:
-            self.count_shingles(prepared.shingles, -1)
+            self.count_shingles(prepared.uniq, -1)
         doc = self._doc.pop(article_id)
         self._alive[doc] = False
         self._texts.pop(article_id, None)
@@ -286,10 +288,10 @@ class Detector:
             for doc, cnt in zip(d.tolist(), c.tolist(), strict=True):
                 score[doc] = score.get(doc, 0.0) + 100.0 + cnt
         if len(page.anchors):
-            q, docs, _ = self._anchors.lookup(page.anchors, alive, max_df=params.df_cap)
+            # page anchors are distinct, and an article holds an anchor once: one posting per (anchor, doc)
+            _, docs, _ = self._anchors.lookup(page.anchors, alive, max_df=params.df_cap)
             if len(docs):
-                pairs = np.unique(np.stack([docs.astype(np.int64), q]), axis=1)
-                d, c = np.unique(pairs[0], return_counts=True)
+                d, c = np.unique(docs, return_counts=True)
                 for doc, cnt in zip(d.tolist(), c.tolist(), strict=True):
                     if cnt >= params.min_anchors:
                         score[doc] = score.get(doc, 0.0) + cnt
@@ -352,7 +354,14 @@ def compare(
     ``page_common`` marks formulaic page shingles (see :meth:`Detector.shingle_df`).
     """
     k = params.k
-    regions = _align.align(page.shingles, art.shingles, page.cum, art.cum, k, params, page_common)
+    pos = np.searchsorted(art.uniq, page.uniq)
+    shared = int(np.count_nonzero(art.uniq[np.minimum(pos, len(art.uniq) - 1)] == page.uniq)) if len(art.uniq) else 0
+    containment = shared / len(art.uniq) if len(art.uniq) else 0.0
+    floor = min(params.min_region, max(10, int(0.8 * art.chars)))
+    if shared < max(1, floor // 2 - k):  # too few shared shingles to reach any floor: skip the alignment
+        regions: list[_align.Region] = []
+    else:
+        regions = _align.align(page.shingles, art.shingles, page.cum, art.cum, k, params, page_common)
     a_iv = _merge_intervals([(r.article_start, r.article_end) for r in regions])
     p_iv = _merge_intervals([(r.page_start, r.page_end) for r in regions])
     a_chars = sum(int(art.cum[e] - art.cum[s]) for s, e in a_iv)
@@ -370,9 +379,6 @@ def compare(
     else:
         label = "not_derived"
     spans = _spans(regions, page, art, params)
-    inter = np.intersect1d(page.shingles, art.shingles, assume_unique=False)
-    ua = np.unique(art.shingles)
-    containment = len(inter) / len(ua) if len(ua) else 0.0
     return Finding(
         page_url=page_url,
         article_id=article_id,

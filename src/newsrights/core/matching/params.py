@@ -52,10 +52,10 @@ class MatchParams:
     min_anchors: int = 3
     max_gap: int = 40
     max_shift: int = 12
-    min_region: int = 40
+    min_region: int = 30
     min_density: float = 0.8
     whole_coverage: float = 0.8
-    min_excerpt_chars: int = 80
+    min_excerpt_chars: int = 50
     df_bits: int = 24
     common_df: int = 5
     merge_gap: int = 8
