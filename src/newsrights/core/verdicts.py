@@ -18,7 +18,10 @@ The rules, in order:
    (label ``not_derived``, or both coverages under ``min_coverage``).
 3. The registry is asked (:func:`~newsrights.core.odrl.evaluate`) whether the
    page's site (its party, found by domain) may make this use — ``reproduce``
-   for a whole copy, ``extract`` (摘编) for an excerpt — on the copy's date:
+   for a whole copy, ``extract`` (摘编) for an excerpt — on the copy's date, on the
+   page's domain, in its territory (``page.extra["territory"]``, else the
+   country-code TLD), for its purpose/channel/count when the page states them
+   (``page.extra``; the channel defaults to ``web``):
 
    * permitted → duties are checked against the credit check:
      ``attribute`` (credit absent or wrong), ``nr:keepByline``,
@@ -90,6 +93,20 @@ def _host(url: str | None) -> str | None:
     return urlsplit(url if "://" in url else "http://" + url).hostname
 
 
+#: Country-code top-level domains → ISO 3166-1 alpha-3 (the codes RightsML's ``spatial`` uses).
+CCTLD_TERRITORY = {
+    "cn": "CHN", "tw": "TWN", "hk": "HKG", "mo": "MAC", "sg": "SGP", "my": "MYS", "jp": "JPN", "kr": "KOR",
+    "us": "USA", "uk": "GBR", "de": "DEU", "fr": "FRA", "au": "AUS", "ca": "CAN", "ru": "RUS",
+}
+
+
+def territory_of(host: str | None) -> str | None:
+    """Territory of a site from its country-code TLD (``x.com.tw`` → ``TWN``), else unknown."""
+    if not host:
+        return None
+    return CCTLD_TERRITORY.get(host.rsplit(".", 1)[-1].lower())
+
+
 _OPINION = ("认为", "表示", "指出", "强调", "笔者", "评论", "我们", "应当", "希望")
 
 
@@ -151,8 +168,12 @@ def decide(
         source=article.source,
         published=article.published,
     )
+    page_facts = dict(page.extra)
+    count = page_facts.get("count")
     use = Use(action=action, assignee=party.uid if party else None, when=when, domain=host,
-              channel="web", share=round(finding.article_coverage * 100, 2))
+              territory=page_facts.get("territory") or territory_of(host),
+              purpose=page_facts.get("purpose"), channel=page_facts.get("channel") or "web",
+              share=round(finding.article_coverage * 100, 2), count=int(count) if count is not None else None)
     ev = evaluate(registry, facts, use)
     who = f"{party.name} ({host})" if party else (host or "unknown site")
     copy = f"{'whole copy' if action == 'reproduce' else 'excerpt'} of {finding.article_coverage:.0%} of the article"

@@ -112,6 +112,7 @@ def cases(data: dict[str, Any]) -> list[Case]:
             credit_lines=tuple(c.get("credit_lines", ())),
             furniture=tuple(c.get("furniture", ())),
             declaration=c.get("declaration"),
+            extra=tuple((k, str(v)) for k, v in c.get("page_extra", {}).items()),
         )
         finding = Finding(
             page_url=c["url"], article_id=c["article"], article_uri=art.uri or "", label=c["label"],
