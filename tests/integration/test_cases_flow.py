@@ -49,13 +49,14 @@ def copy_html(title: str, paras: tuple[str, ...]) -> bytes:
             f"{body}</article></body></html>").encode()
 
 
-def record_copy(factory: sessionmaker[Session], url: str, html: bytes, capture: str | None = None) -> int:
-    page = next(i for i in read_bytes(html, origin=url, url=url, content_type="text/html") if isinstance(i, Article))
-    sc = scan.Scanner.open(factory)
-    found = sc.scan_page(page, raw=html, content_type="text/html; charset=utf-8")
+def record_copy(factory: sessionmaker[Session], url: str, data: bytes, capture: str | None = None, *,
+                content_type: str = "text/html; charset=utf-8", scanner: scan.Scanner | None = None) -> int:
+    page = next(i for i in read_bytes(data, origin=url, url=url, content_type=content_type) if isinstance(i, Article))
+    sc = scanner or scan.Scanner.open(factory)
+    found = sc.scan_page(page, raw=data, content_type=content_type)
     assert found, f"no finding for {url}"
     with transaction(factory) as s:
-        ids = sc.record(s, page, found, raw=html, capture=capture, content_type="text/html; charset=utf-8")
+        ids = sc.record(s, page, found, raw=data, capture=capture, content_type=content_type)
     return ids[0]
 
 
@@ -68,19 +69,22 @@ def world(db_url: str, tmp_path: Path) -> World:
     art = publisher_article()
     aid = catalog.ingest(factory, [art]).article_ids[0]
     p = art.body
+    plain = "text/plain; charset=utf-8"
     pages = {
-        "www": ("https://www.copycat-news.com/n/1.html", copy_html("老城改造<script>x</script>", p)),
-        "m": ("https://m.copycat-news.com/n/2.html", copy_html("老城改造（转）", p[1:3])),
-        "other": ("https://other-site.net/a.html", copy_html("旧城", p[:3])),
+        "www": ("https://www.copycat-news.com/n/1.html", copy_html("老城改造<script>x</script>", p),
+                "text/html; charset=utf-8"),
+        "m": ("https://m.copycat-news.com/n/2.html", "\n\n".join(("老城改造（转）", *p[1:3])).encode(), plain),
+        "other": ("https://other-site.net/a.html", "\n\n".join(("旧城", *p[:3])).encode(), plain),
     }
     findings = {}
+    scanner = scan.Scanner.open(factory)
     with CaptureWriter(settings.captures_dir) as w:
-        for key, (url, html) in pages.items():
+        for key, (url, data, ctype) in pages.items():
             ref = None
             if key == "www":
-                ref = str(w.write(url, status=200, headers=[("Content-Type", "text/html; charset=utf-8")], body=html,
+                ref = str(w.write(url, status=200, headers=[("Content-Type", ctype)], body=data,
                                   ip="203.0.113.7").ref)
-            findings[key] = record_copy(factory, url, html, capture=ref)
+            findings[key] = record_copy(factory, url, data, capture=ref, content_type=ctype, scanner=scanner)
     return World(factory, settings, aid, p, findings)
 
 
