@@ -68,6 +68,7 @@ _EXPLICIT = re.compile(
     r"(?P<h>[^，,。；;]{2,30}?)(?:所有|享有|独家所有)"
 )
 _THIRD_PARTY_WORDS = re.compile(r"第三方版权|版权归原作者|原作者所有|版权属于原作者")
+_CLAIM_WORDS = re.compile(r"版权|著作权|原作者|©|ⓒ|\(c\)|copyright|（c）", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"©|\(c\)|copyright|版权所有", re.IGNORECASE)
 
 
@@ -132,6 +133,8 @@ def _explicit(article: Article, decl: Declaration) -> _Evidence | None:
         if len(p) <= 200:
             places.append(("paragraph", p))
     for where, text in places:
+        if not _CLAIM_WORDS.search(text):
+            continue
         s = _nfkc(text)
         m = _EXPLICIT.search(s)
         if m:

@@ -302,17 +302,19 @@ class _Prepared:
     id: str
     uri: str
     sha256: str
-    ownership: Ownership
-    site: str | None
-    values: dict[str, Any]
+    declaration: Declaration
 
 
 def _prepare(article: Article, decl: Declaration) -> _Prepared:
-    """Everything computed before the database is touched (errors here reject one record)."""
-    ownership = classify(article, decl)
-    site = article.site or decl.site
-    values = {
-        "sha256": article.sha256,
+    """What is needed to look the article up (errors here reject one record)."""
+    return _Prepared(article, article_id_for(article), article.stable_uri, article.sha256, decl)
+
+
+def _version_values(p: _Prepared, ownership: Ownership) -> dict[str, Any]:
+    """The columns of a new version: every field of the article, its ownership and digests."""
+    article = p.article
+    return {
+        "sha256": p.sha256,
         "raw_sha256": article.raw_sha256,
         "title": article.title,
         "published": _utc(article.published),
@@ -322,7 +324,7 @@ def _prepare(article: Article, decl: Declaration) -> _Prepared:
         "original_title": article.original_title,
         "dateline": article.dateline,
         "byline": article.byline,
-        "site": site,
+        "site": article.site or p.declaration.site,
         "url": article.url,
         "uri": article.uri,
         "language": article.language,
@@ -338,40 +340,42 @@ def _prepare(article: Article, decl: Declaration) -> _Prepared:
         "ownership_class": ownership.class_,
         "declaration_version": ownership.declaration_version,
     }
-    return _Prepared(article, article_id_for(article), article.stable_uri, article.sha256, ownership, site, values)
 
 
-def _store_chunk(session: Session, chunk: list[_Prepared]) -> list[str]:
-    """Write prepared articles in one unit of work; returns ``new``/``updated``/``unchanged`` per item.
+def _store_chunk(session: Session, chunk: list[_Prepared]) -> list[tuple[str, Ownership | None]]:
+    """Write prepared articles in one unit of work; per item ``new``/``updated``/``unchanged`` and the
+    ownership decided (only new content is classified: unchanged content keeps its stored decision).
 
     Existing rows are fetched in one query; inserts are flushed together (the
     unit of work writes ``articles`` before ``article_versions``)."""
     now = _now()
     ids = sorted({p.id for p in chunk})
     rows: dict[str, ArticleRow] = {r.id: r for r in session.scalars(select(ArticleRow).where(ArticleRow.id.in_(ids)))}
-    outcomes: list[str] = []
+    outcomes: list[tuple[str, Ownership | None]] = []
     for p in chunk:
         row = rows.get(p.id)
         if row is not None and row.sha256 == p.sha256:
-            outcomes.append("unchanged")
+            outcomes.append(("unchanged", None))
             continue
         version = 1 if row is None else row.current_version + 1
         a = p.article
+        ownership = classify(a, p.declaration)
+        values = _version_values(p, ownership)
         if row is None:
             row = ArticleRow(id=p.id, uri=p.uri, uri_sha256=_sha(p.uri), created_at=now)
             session.add(row)
             rows[p.id] = row
         row.url = a.url
-        row.site = p.site
+        row.site = values["site"]
         row.current_version = version
         row.sha256 = p.sha256
         row.title = a.title
-        row.published = _utc(a.published)
-        row.ownership_class = p.ownership.class_
-        row.holder = p.ownership.holder
+        row.published = values["published"]
+        row.ownership_class = ownership.class_
+        row.holder = ownership.holder
         row.updated_at = now
-        session.add(ArticleVersionRow(article_id=p.id, version=version, ingested_at=now, **p.values))
-        outcomes.append("new" if version == 1 else "updated")
+        session.add(ArticleVersionRow(article_id=p.id, version=version, ingested_at=now, **values))
+        outcomes.append(("new" if version == 1 else "updated", ownership))
     session.flush()
     return outcomes
 
@@ -413,15 +417,16 @@ def ingest(
                     with transaction(factory) as session:
                         outcomes += _store_chunk(session, [p])
                 except Exception as one_exc:
-                    outcomes.append("rejected")
+                    outcomes.append(("rejected", None))
                     report.reject(Rejected(p.article.origin or p.uri, "store_failed", f"{type(one_exc).__name__}: {one_exc}"[:500]))
-        for p, outcome in zip(chunk, outcomes, strict=True):
+        for p, (outcome, ownership) in zip(chunk, outcomes, strict=True):
             if outcome == "rejected":
                 note(p.article, outcome)
                 continue
             setattr(report, outcome, getattr(report, outcome) + 1)
             report.article_ids.append(p.id)
-            report.ownership[p.ownership.class_] += 1
+            if ownership is not None:
+                report.ownership[ownership.class_] += 1
             note(p.article, outcome)
         chunk.clear()
 
