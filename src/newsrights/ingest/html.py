@@ -175,11 +175,13 @@ def _choose_title_raw(tree: LexborHTMLParser, meta: dict[str, str], ld: dict[str
         head_title = clean_line(node.text())
     og = clean_line(meta.get("og:title", "") or meta.get("twitter:title", ""))
     ld_title = clean_line(str(ld.get("headline") or ""))
-    refs = [t for t in (head_title, og, ld_title) if t]
-    for h in tree.css("h1, h2"):
-        ht = clean_line(h.text())
-        if 4 <= len(ht) <= 120 and any(ht in r or _compact(ht) in _compact(r) for r in refs):
-            return ht
+    refs = [_compact(_strip_site_suffix(t)) for t in (head_title, og, ld_title) if t]
+    for sel in ("h1", "h2"):
+        for h in tree.css(sel):
+            ht = _compact(clean_line(h.text()))
+            # the headline printed on the page, when the page's own title names it (not a site name in an h2)
+            if 4 <= len(ht) <= 120 and any(ht in r and len(ht) >= 0.6 * len(r) for r in refs):
+                return clean_line(h.text())
     if ld_title:
         return ld_title
     if og:
@@ -298,7 +300,7 @@ def _extract_main(html_text: str, url: str | None) -> tuple[list[str], Any]:
         import trafilatura
 
         doc = trafilatura.bare_extraction(
-            html_text, url=url, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
+            html_text, url=url, with_metadata=True, include_comments=False, include_tables=True, favor_precision=True
         )
     except Exception as exc:  # trafilatura raises on odd markup; fall back, say why
         log.debug("trafilatura failed: %s", exc)
@@ -419,9 +421,18 @@ def article_from_html(
             published = guess
     source = source or meta.get("source") or meta.get("article:source") or None
     if byline is None:
-        for cand in (_names(ld.get("author")), meta.get("author"), meta.get("byl"), meta.get("article:author"), getattr(doc, "author", None)):
+        for cand in (
+            _names(ld.get("author")),
+            meta.get("author"),
+            meta.get("byl"),
+            meta.get("article:author"),
+            meta.get("sailthru.author"),
+            meta.get("parsely-author"),
+            _flip_name(meta.get("dc.creator")),
+            getattr(doc, "author", None),
+        ):
             if cand and _plausible_author(cand, meta, ld):
-                byline = clean_line(html_lib.unescape(cand))
+                byline = re.sub(r"^(?:by|von|par)\s+", "", clean_line(html_lib.unescape(cand)), flags=re.I)
                 break
     site = meta.get("og:site_name") or _names(ld.get("publisher")) or getattr(doc, "sitename", None) or None
     credits = list(parts.credit_lines)
@@ -450,6 +461,14 @@ def article_from_html(
         raw_sha256=hashlib.sha256(raw).hexdigest(),
         fetched=fetched,
     )
+
+
+def _flip_name(value: str | None) -> str | None:
+    """``Brazil, Rachel`` (catalogue order) → ``Rachel Brazil``."""
+    if value and value.count(",") == 1 and len(value.split()) <= 4:
+        last, first = (p.strip() for p in value.split(","))
+        return f"{first} {last}" if first and last else value
+    return value
 
 
 def _plausible_author(value: str, meta: dict[str, str], ld: dict[str, Any]) -> bool:
