@@ -179,3 +179,43 @@ def build_web_pages(articles: dict[str, Article]) -> list[WebPage]:
         site_name="社区图书馆", title=u_title, paragraphs=u_paras, meta="2026-11-20 15:00",
     )
     return pages
+
+
+def publisher_articles() -> dict[str, Article]:
+    """The demo publisher's articles read with the product's own reader, keyed by file stem."""
+    from pathlib import Path
+
+    from newsrights.ingest import read_path
+
+    folder = Path(str(resources.files("newsrights.demo") / "data" / "publisher"))
+    out: dict[str, Article] = {}
+    for f in sorted(folder.glob("*.txt")):
+        for item in read_path(f):
+            if isinstance(item, Article):
+                out[f.stem] = item
+    return out
+
+
+def publisher_folder() -> str:
+    return str(resources.files("newsrights.demo") / "data" / "publisher")
+
+
+def write_warc(pages: list[WebPage], path: str, *, date: str = "2026-11-23T10:00:00Z") -> int:
+    """Write ``pages`` as WARC response records (what another crawler's archive holds)."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for p in pages:
+            http = StatusAndHeaders(
+                "200 OK", [("Content-Type", f"text/html; charset={p.encoding}")], protocol="HTTP/1.1"
+            )
+            rec = writer.create_warc_record(
+                p.url, "response", payload=io.BytesIO(p.html), http_headers=http,
+                warc_headers_dict={"WARC-Date": date},
+            )
+            writer.write_record(rec)
+    return len(pages)
