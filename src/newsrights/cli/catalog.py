@@ -136,6 +136,7 @@ def parse(
         counts[own.class_] += 1
         if as_json:
             d = item.to_json()
+            d["site"] = item.site or decl.site  # as the catalog stores it
             d["id"] = article_id_for(item)
             d["ownership"] = own.to_json()
             print_json(d, line=True)

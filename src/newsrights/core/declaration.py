@@ -251,7 +251,7 @@ _COST_CUE = re.compile(r"承担|bear|borne|liable for|responsible for (?:all )?(
 _COST_PARTY = re.compile(r"侵权(?:方|人|者)|违约方|违反者|违者|侵权单位|infring", re.IGNORECASE)
 _LIABILITY = re.compile(r"追究.{0,8}?(?:法律)?责任|依法追究|必究|法律手段|法律途径|legal action|prosecut", re.IGNORECASE)
 _DISCLAIMER = re.compile(
-    r"不代表|免责|不承担|不负责|不对.{0,20}?负责|并不意味着|仅供参考|仅代表作者|"
+    r"不代表|免责|不承担|不负责|不对.{0,40}?(?:负责|保证|担保)|并不意味着|仅供参考|仅作参考|仅代表作者|"
     r"does not represent|not responsible|no responsibility|does not guarantee|without warranty",
     re.IGNORECASE,
 )
@@ -289,7 +289,10 @@ _ARR = re.compile(r"all rights reserved|版权所有|保留所有权", re.IGNORE
 _LAW = re.compile(r"《(?P<law>[^》]{2,40}?(?:法|条例|规定|解释|办法))》")
 _ICP = re.compile(r"ICP|许可证|备案号|经营许可|公网安备", re.IGNORECASE)
 _HEADING = re.compile(r"^[^,，。;；]{0,40}(?:声明|公告|启事|说明|须知)\s*[:|]?\s*$")
-_CONTACT = re.compile(r"(?:与|同)本(?:网|站|报|刊|台)联系|请联系|联系(?:我们|本网)|contact us", re.IGNORECASE)
+_CONTACT = re.compile(
+    r"(?:与|同)本(?:网|站|报|刊|台)联系|请联系|联系(?:我们|本网)|请您?发送|来函|contact us", re.IGNORECASE
+)
+_ROYALTY = re.compile(r"稿酬|稿费|版税|royalt", re.IGNORECASE)
 _TERMS = re.compile(r"constitutes acceptance|user agreement|用户协议|服务条款", re.IGNORECASE)
 
 
@@ -446,7 +449,7 @@ def _classify_sentence(st: _State, raw: str) -> None:  # noqa: C901 - one patter
     ):
         st.rule("navigation", raw)
         return
-    if _HEADING.match(s) and len(s) <= 40:
+    if (_HEADING.match(s) and len(s) <= 40) or re.search(r"(?:郑重|特此)?(?:声明|公告|启事)\s*:$", s):
         st.rule("heading", raw)
         return
     quotes = [(m.start(), m.group("q").strip()) for m in _QUOTE.finditer(s)]
@@ -610,6 +613,8 @@ def _classify_sentence(st: _State, raw: str) -> None:  # noqa: C901 - one patter
         st.rule("disclaimer", raw)
     if _TERMS.search(s):
         st.rule("terms_of_use", raw)
+    if _ROYALTY.search(s) and len(st.rules) == before:
+        st.rule("royalty", raw)
     if len(st.rules) == before:
         if _ICP.search(s) and len(s) < 120:
             st.rule("registration", raw)
