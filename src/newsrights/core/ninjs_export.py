@@ -82,6 +82,7 @@ def to_ninjs(
             notice += f" ({declaration.operator})"
         notice += ". 版权所有" if owned else ". 转载作品，版权归原作者/原媒体所有"
     first = article.published or first_created
+    latest = version_created or first
     headlines = [{"role": "main", "value": article.title}] if article.title else []
     if article.original_title:
         headlines.append({"role": "original", "value": article.original_title})
@@ -102,7 +103,7 @@ def to_ninjs(
         "version": str(version),
         "language": article.language or "zh",
         "firstCreated": first.isoformat() if first else None,
-        "versionCreated": (version_created or first).isoformat() if (version_created or first) else None,
+        "versionCreated": latest.isoformat() if latest else None,
         "pubStatus": "usable",
         "copyrightHolder": {"name": holder} if holder else None,
         "copyrightNotice": notice,
