@@ -126,14 +126,14 @@ def build_site(folder: Path) -> Path:
 # ------------------------------------------------------------------ a bigger site and a driver for kill tests
 
 
-def build_big_site(folder: Path, n: int = 48) -> list[str]:
-    """The fixture site plus ``n`` generated pages (every third one reprints a paragraph); returns all page paths."""
+def build_big_site(folder: Path, n: int = 40) -> list[str]:
+    """The fixture site plus ``n`` generated pages (every eighth reprints two paragraphs); returns all page paths."""
     build_site(folder)
     names = []
     for i in range(n):
         paras = [f"第{i}号简讯：{UNRELATED[i % 3]}", f"编号{i}的补充说明，内容与其他页面不同，序号为{i * 7}。"]
-        if i % 3 == 0:
-            paras.append(ART_B[i % len(ART_B)])
+        if i % 8 == 0:
+            paras.extend((ART_B[0], ART_B[1]))
         name = f"n{i:03d}.html"
         (folder / name).write_text(page(f"简讯{i}", paras), "utf-8")
         names.append(name)
@@ -142,6 +142,31 @@ def build_big_site(folder: Path, n: int = 48) -> list[str]:
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>示例转载网</title></head><body><ul>"
         + "".join(f'<li><a href="{u}">{u}</a></li>' for u in links) + "</ul></body></html>", "utf-8")
     return ["/", *[("/" + u) for u in links if not u.startswith("http")]]
+
+
+def write_sources(path: Path, site: str, archive: Path | None = None, *, name: str = "killed") -> Path:
+    """A sources file for the fixture site (loopback allowed explicitly, short timeouts)."""
+    arc = f'[[source]]\nwarc = "{archive}"\n' if archive else ""
+    path.write_text(
+        f'name = "{name}"\n[fetch]\nallow_networks = ["127.0.0.1/32"]\ndelay = 0.0\nread_timeout = 2.0\n'
+        "total_timeout = 4.0\nmax_bytes = 300000\nbackoff = 0.05\nretries = 2\nconcurrency = 4\nper_host_concurrency = 4\n"
+        f'[[source]]\nsite = "{site}/"\ndepth = 1\n{arc}',
+        "utf-8",
+    )
+    return path
+
+
+def catalog_articles() -> list:  # type: ignore[type-arg]
+    """The fixture articles as the publisher's own (国际在线) catalog entries."""
+    from datetime import datetime
+
+    from newsrights.core.model import CHINA_TZ, Article
+
+    return [
+        Article(body=paras, title=t, url=f"https://news.cri.cn/2026/{aid}.html", source="国际在线",
+                published=datetime(2026, 11, 20, 9, 0, tzinfo=CHINA_TZ), origin=aid)
+        for aid, (t, paras) in ARTICLES.items()
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,8 +1,12 @@
-"""Kill a monitoring run with SIGKILL at random moments, several times, then let it finish:
-nothing is lost, nothing doubled, no page fetched again needlessly, every WARC readable."""
+"""Kill ``newsrights monitor`` with SIGKILL at random moments, several times, then let it finish:
+nothing is lost, nothing doubled, no page fetched again needlessly, every WARC readable.
+
+The real command runs in a subprocess with the real pipeline (ingest, scanner, verdicts)
+against a loopback site and an archive of "another crawler"."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -13,34 +17,48 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from newsrights.core.declaration import publisher_declaration
 from newsrights.crawl.capture import CaptureWriter, read_capture, verify
 from newsrights.crawl.local_site import Behaviour, serve_folder
+from newsrights.services.catalog import ingest
 from newsrights.storage.db import open_db
+from newsrights.storage.tables.matching import FindingRow
 from newsrights.storage.tables.monitoring import MonitorFindingRow, MonitorPageRow, MonitorRunRow
-from tests.integration.monitor_site import ART_A, BEHAVIOURS, build_big_site, page
+from tests.integration.monitor_site import (
+    ART_A,
+    BEHAVIOURS,
+    build_big_site,
+    catalog_articles,
+    page,
+    write_sources,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-KILLS = 4
+KILLS = 3
 
 
 def _archive(path: Path, n: int = 24) -> Path:
-    """A WARC 'from another crawler' with n pages, every fourth a reprint."""
+    """A WARC 'from another crawler' with n pages, every eighth a reprint."""
     with CaptureWriter(path, prefix="other") as w:
         for i in range(n):
             paras = [f"归档页面{i}：本地消息，序号{i}。", "这是一段与目录文章无关的普通文字内容。"]
-            if i % 4 == 0:
-                paras.append(ART_A[1])
+            if i % 8 == 0:
+                paras.extend((ART_A[1], ART_A[2]))
             w.write(f"http://other.example/{i}.html", status=200, headers=[("Content-Type", "text/html; charset=utf-8")],
                     body=page(f"归档{i}", paras).encode())
     return next(path.glob("other-*.warc.gz"))
 
 
-def _drive(db: str, captures: Path, site: str, archive: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def _drive(db: str, captures: Path, sources: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.integration.monitor_site", db, str(captures), site, str(archive)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "newsrights.cli.main", "monitor", "--sources", str(sources), "--db", db,
+         "--captures", str(captures), "--json"],
+        cwd=captures.parent, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
+
+
+def _done(factory) -> int:  # type: ignore[no-untyped-def]
+    with factory() as s:
+        return s.scalar(select(func.count()).where(MonitorPageRow.status == "done")) or 0
 
 
 def test_sigkill_at_random_moments_then_resume(db_url: str, tmp_path: Path) -> None:
@@ -50,23 +68,31 @@ def test_sigkill_at_random_moments_then_resume(db_url: str, tmp_path: Path) -> N
     archive = _archive(tmp_path / "other")
     captures = tmp_path / "captures"
     factory = open_db(db_url)  # migrate once up front
+    ingest(factory, catalog_articles(), site_declaration=publisher_declaration())
     # every page answers a little slowly, so kills land mid-run
     behaviours = {p: Behaviour(hang=0.04) for p in paths if p not in BEHAVIOURS}
     behaviours.update({k: v for k, v in BEHAVIOURS.items() if k != "/slow.html"})
     kills = 0
+    # kill points: random amounts of finished work (pages + archive records ≈ 85 in all)
+    targets = sorted(rng.sample(range(2, 80), KILLS))
     with serve_folder(site_dir, behaviours=behaviours) as site:
-        for _ in range(KILLS):
-            proc = _drive(db_url, captures, site.url, archive)
-            time.sleep(rng.uniform(1.0, 3.0))
+        sources = write_sources(tmp_path / "watch.toml", site.url, archive)
+        for target in targets:
+            proc = _drive(db_url, captures, sources)
+            deadline = time.monotonic() + 60
+            while proc.poll() is None and _done(factory) < target and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0, 0.05))
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 kills += 1
             proc.wait(timeout=30)
-        proc = _drive(db_url, captures, site.url, archive)
+        proc = _drive(db_url, captures, sources)
         out, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0, err.decode()[-3000:]
+        assert proc.returncode == 1, err.decode()[-3000:]  # done; the site has broken pages
+        report = json.loads(out)
         hits = dict(site.hits)
-    assert kills >= 2, "the run finished before it could be killed: make the site slower"
+    assert kills == KILLS, "the run finished before it could be killed: make the site slower"
 
     with factory() as s:
         runs = list(s.scalars(select(MonitorRunRow)))
@@ -80,10 +106,14 @@ def test_sigkill_at_random_moments_then_resume(db_url: str, tmp_path: Path) -> N
     # nothing lost: every reprint found, in pages and archive records alike
     matched = {k for k, r in pages.items() if r.outcome == "matched"}
     expected = {"/reprint-a.html", "/reprint-b.html", "/excerpt.html", "/gbk.html"} | {
-        f"/n{i:03d}.html" for i in range(48) if i % 3 == 0}
+        f"/n{i:03d}.html" for i in range(40) if i % 8 == 0}
     assert matched == expected
     records = [r for r in rows if r.kind == "record"]
-    assert len(records) == 24 and sum(r.outcome == "matched" for r in records) == 6
+    assert len(records) == 24 and sum(r.outcome == "matched" for r in records) == 3
+    assert report["resumed"] and report["status"] == "finished"
+    with factory() as s:
+        stored = s.scalar(select(func.count()).select_from(FindingRow))
+    assert stored == n_find == len({r.url for r in rows if r.outcome == "matched"})
     # nothing doubled: one page-finding row per matched page and finding
     assert len(findings) == len({(f.page_id, f.finding_id) for f in findings}) == sum(r.n_findings for r in rows)
     assert n_find == len(findings)

@@ -105,17 +105,20 @@ class ScanProcessor:
 
         self.scanner = Scanner.open(factory, params)
 
-    def _prefilter_says_no(self, body: bytes, content_type: str | None, url: str) -> bool:
-        detector = getattr(self.scanner, "detector", None)
-        if detector is None or "html" not in (content_type or "text/html"):
+    def _prefilter_says_no(self, body: bytes, content_type: str | None) -> bool:
+        """True when the page's cheap text (``fast_text``) has no candidate article at all."""
+        if "html" not in (content_type or "text/html"):
             return False
         from newsrights.ingest.html import fast_text
 
         try:
             title, text = fast_text(body)
-        except Exception:  # noqa: BLE001 - the careful path decides on bad pages
+        except Exception as exc:  # noqa: BLE001 - the careful reader reports bad pages properly
+            log.debug("fast_text failed: %s", exc)
             return False
-        return not detector.check(f"{title or ''}\n{text}", page_url=url)
+        if not text.strip():
+            return False
+        return bool(self.scanner.candidates_for_text(f"{title or ''}\n{text}") == 0)
 
     def process(
         self, session: Session, *, url: str, body: bytes, content_type: str | None,
@@ -123,8 +126,8 @@ class ScanProcessor:
     ) -> PageResult:
         from newsrights.ingest import read_bytes
 
-        if self._prefilter_says_no(body, content_type, url):
-            return PageResult("no_match")
+        if self._prefilter_says_no(body, content_type):
+            return PageResult("no_match", detail="no candidate in the cheap text")
         items = read_bytes(body, origin=url, url=url, content_type=content_type, fetched=fetched)
         articles = [a for a in items if isinstance(a, Article)]
         if not articles:
@@ -135,11 +138,11 @@ class ScanProcessor:
             if art.url is None:
                 art = art.with_(url=url)
             findings = self.scanner.scan_page(art, raw=body, content_type=content_type)
+            findings = [_with_capture(f, capture) for f in findings if f.label != "not_derived"]
             if not findings:
                 continue
-            findings = [f if f.capture else _with_capture(f, capture) for f in findings]
-            ids = self.scanner.record(session, art, findings, raw=body, capture=capture)
-            out.extend(zip(ids, findings, strict=False))
+            ids = self.scanner.record(session, art, findings, raw=body, capture=capture, content_type=content_type)
+            out.extend(zip(ids, findings, strict=True))
         return PageResult("matched" if out else "no_match", findings=out)
 
 
