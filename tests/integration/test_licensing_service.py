@@ -204,3 +204,23 @@ def test_list_verdicts_filters(factory) -> None:  # type: ignore[no-untyped-def]
         assert [r["article_id"] for r in L.list_verdicts(s, article="art_1", findings=items)] == ["art_1"]
         assert [r["article_id"] for r in L.list_verdicts(s, since="2026-06-01", findings=items)] == ["art_2"]
         assert [r["article_id"] for r in L.list_verdicts(s, until="2026-06-01", findings=items)] == ["art_1"]
+
+
+def test_cached_registry_follows_every_change(factory) -> None:  # type: ignore[no-untyped-def]
+    with factory() as s:
+        empty = L.registry_on(s, "2026-05-01")
+    assert empty.policies == ()
+    L.add_licence(factory, L.LicenceTerms("甲网", domains=("a.example",), start=date(2026, 1, 1)))
+    with factory() as s:
+        one = L.registry_on(s, "2026-05-01")
+    assert len(one.policies) == 1 and one.party_for_domain("a.example") is not None
+    with transaction(factory) as s:
+        party = L.find_party(s, "甲网")
+        assert party is not None
+        L.put_party(s, replace(party, domains=("b.example",)))
+    with factory() as s:
+        two = L.registry_on(s, "2026-05-01")
+    assert two.party_for_domain("b.example") is not None and two.snapshot_id() != one.snapshot_id()
+    L.set_conflict(factory, "perm")
+    with factory() as s:
+        assert L.registry_on(s, "2026-05-01").conflict == "perm"

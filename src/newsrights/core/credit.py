@@ -197,10 +197,11 @@ def _link_state(page: Article, raw_html: bytes | str | None, domains: Sequence[s
 def simplified_view(page: Article) -> Article:
     """The page with its text fields in simplified script when it is written in traditional
     script (a copy converted to 繁體 keeps its 來源 line and title in that script)."""
-    from newsrights.core.normalize import to_simplified
+    from newsrights.core.normalize import _traditional_table, to_simplified
 
     probe = "\n".join((page.title or "", page.source or "", *page.credit_lines, page.text[:400]))
-    if to_simplified(probe) == probe:
+    table = _traditional_table()
+    if not any(ord(c) < 0x10000 and table[ord(c)] for c in probe):
         return page
 
     def conv(v: str | None) -> str | None:

@@ -31,6 +31,7 @@ import hashlib
 import json
 import logging
 import re
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
@@ -128,14 +129,49 @@ def _setting(session: Session, key: str, default: str | None = None) -> str | No
     return row.value if row else default
 
 
-def _set_setting(session: Session, key: str, value: str) -> None:
+def _put_setting(session: Session, key: str, value: str) -> str | None:
     row = session.get(SettingRow, key)
     before = row.value if row else None
     if row is None:
         session.add(SettingRow(key=key, value=value))
     else:
         row.value = value
+    return before
+
+
+def _set_setting(session: Session, key: str, value: str) -> None:
+    if _setting(session, key) == value:
+        return
+    before = _put_setting(session, key, value)
+    _touch(session)
     _audit(session, "setting.set", "licensing_setting", key, before, value)
+
+
+def _touch(session: Session) -> None:
+    """Mark the registry changed: a fresh random generation token (see :func:`_registry_state`)."""
+    _put_setting(session, GENERATION, uuid.uuid4().hex)
+
+
+GENERATION = "generation"
+_STATE_CACHE: dict[tuple[str, str], tuple[Party, tuple[Party, ...], tuple[PolicyVersion, ...], str]] = {}
+
+
+def _registry_state(session: Session) -> tuple[Party, tuple[Party, ...], tuple[PolicyVersion, ...], str]:
+    """Publisher, parties, every policy version and the conflict strategy, cached per database
+    and registry generation (every change through this module sets a new generation token, read
+    in the caller's transaction, so a cached state is never older than what the session sees)."""
+    token = _setting(session, GENERATION, "0") or "0"
+    key = (str(session.get_bind().engine.url), token)
+    hit = _STATE_CACHE.get(key)
+    if hit is not None and token != "0":
+        return hit
+    rows = session.scalars(select(PolicyVersionRow).order_by(PolicyVersionRow.uid, PolicyVersionRow.version))
+    state = (publisher(session), tuple(list_parties(session)), tuple(_version(r) for r in rows),
+             _setting(session, "conflict", "prohibit") or "prohibit")
+    if len(_STATE_CACHE) > 32:
+        _STATE_CACHE.clear()
+    _STATE_CACHE[key] = state
+    return state
 
 
 # --------------------------------------------------------------------------- parties
@@ -162,6 +198,7 @@ def put_party(session: Session, party: Party) -> Party:
     if row is None:
         session.add(PartyRow(uid=party.uid, name=party.name, kind=party.kind,
                              domains=json.dumps(list(party.domains)), created_at=_now()))
+        _touch(session)
         session.flush()
         _audit(session, "party.add", "licensing_party", party.uid, None, party.to_json())
         return party
@@ -170,6 +207,7 @@ def put_party(session: Session, party: Party) -> Party:
     new = Party(old.uid, party.name or old.name, party.kind, domains)
     if new != old:
         row.name, row.kind, row.domains = new.name, new.kind, json.dumps(list(new.domains))
+        _touch(session)
         _audit(session, "party.update", "licensing_party", party.uid, old.to_json(), new.to_json())
     return new
 
@@ -239,6 +277,7 @@ def put_policy(
         valid_from=start, valid_to=None, document=text, sha256=sha, note=note, created_at=_now(),
     )
     session.add(row)
+    _touch(session)
     session.flush()
     _audit(session, f"licence.{'add' if outcome == 'new' else 'amend'}", "licence", policy.uid,
            {"version": version - 1} if outcome == "amended" else None,
@@ -448,7 +487,7 @@ def registry_on(session: Session, on: date | datetime | str | None = None) -> Re
     from newsrights.core.declaration import publisher_declaration
 
     when = _utc(as_moment(on))
-    pub = publisher(session)
+    pub, parties, all_versions, conflict = _registry_state(session)
     decl = None
     try:
         from newsrights.services.catalog import declaration_in_force
@@ -457,18 +496,13 @@ def registry_on(session: Session, on: date | datetime | str | None = None) -> Re
     except ImportError:  # pragma: no cover - the catalog service is part of the package
         decl = None
     decl = decl or publisher_declaration()
-    rows = session.scalars(
-        select(PolicyVersionRow).where(PolicyVersionRow.valid_from <= when)
-        .order_by(PolicyVersionRow.uid, PolicyVersionRow.version)
-    )
-    versions = tuple(v for v in (_version(r) for r in rows) if v.in_force(when))
     return Registry(
         publisher=pub,
-        parties=tuple(list_parties(session)),
-        policies=versions,
+        parties=parties,
+        policies=tuple(v for v in all_versions if v.in_force(when)),
         default=declaration_policy(pub, credit_line=decl.credit_line, site=decl.site,
                                    actions=("use",)),
-        conflict=_setting(session, "conflict", "prohibit") or "prohibit",
+        conflict=conflict,
     )
 
 
