@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -132,8 +133,69 @@ def _printable(s: str) -> str:
     return "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in s)
 
 
+def aligned_rows(c: Comparison, max_chars: int = 360) -> list[tuple[str, str, bool]]:
+    """Rows (article text, copy text, reused?) for the two-column view.
+
+    Spans in article order give one highlighted row each (the article passage beside the copy
+    passage); the unreused text between them gives plain rows. Copy text that lies before a
+    passage already shown (a reordered copy) is not repeated here — the full texts follow.
+    Long rows are cut into pieces of at most ``max_chars`` so each fits on a page.
+    """
+    rows: list[tuple[str, str, bool]] = []
+    a_pos = p_pos = 0
+    for s in sorted(c.spans, key=lambda s: (s.article_start, s.page_start)):
+        gap_a = c.article_text[a_pos:s.article_start] if s.article_start > a_pos else ""
+        gap_p = c.page_text[p_pos:s.page_start] if s.page_start > p_pos else ""
+        if gap_a.strip() or gap_p.strip():
+            rows.append((gap_a.strip(), gap_p.strip(), False))
+        rows.append((c.article_text[max(a_pos, s.article_start):s.article_end].strip(),
+                     c.page_text[s.page_start:s.page_end].strip(), True))
+        a_pos, p_pos = max(a_pos, s.article_end), max(p_pos, s.page_end)
+    tail_a, tail_p = c.article_text[a_pos:].strip(), c.page_text[p_pos:].strip()
+    if tail_a or tail_p:
+        rows.append((tail_a, tail_p, False))
+    out: list[tuple[str, str, bool]] = []
+    for a, p, hit in rows:
+        k = max(1, -(-max(len(a), len(p)) // max_chars))
+        for i in range(k):
+            out.append((a[i * len(a) // k:(i + 1) * len(a) // k], p[i * len(p) // k:(i + 1) * len(p) // k], hit))
+    return out
+
+
+def _pdf_side_by_side(pdf: Any, c: Comparison) -> None:
+    from fpdf.enums import WrapMode
+
+    pdf.ln(4)
+    col = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    line = 5.0
+    pdf.set_font("cjk", size=10)
+    pdf.set_fill_color(230, 230, 230)
+    pdf.multi_cell(col, 7, "权利作品 / Publisher's article", border=1, fill=True, new_x="RIGHT", new_y="TOP")
+    pdf.multi_cell(col, 7, "涉嫌侵权页面 / Copy", border=1, fill=True, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", size=9)
+    pdf.set_fill_color(255, 224, 130)
+    for a, p, hit in aligned_rows(c):
+        a, p = _printable(a), _printable(p)
+        h = max(float(pdf.multi_cell(col, line, t or " ", dry_run=True, output="HEIGHT", wrapmode=WrapMode.CHAR,
+                                     padding=1)) for t in (a, p))
+        if pdf.get_y() + h > pdf.page_break_trigger:
+            pdf.add_page()
+        x, y = pdf.l_margin, pdf.get_y()
+        for i, t in enumerate((a, p)):
+            pdf.rect(x + i * col, y, col, h, style="DF" if hit else "D")
+            pdf.set_xy(x + i * col, y)
+            pdf.multi_cell(col, line, t or " ", wrapmode=WrapMode.CHAR, padding=1, new_x="RIGHT", new_y="TOP")
+        pdf.set_xy(x, y + h)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.ln(2)
+    pdf.set_font("cjk", size=8)
+    pdf.multi_cell(0, 4, "Shaded rows: passages the matcher found reused (parameters " + _printable(c.params) + ").",
+                   new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+
+
 def render_pdf(c: Comparison, *, created: datetime | None = None) -> bytes:
-    """The comparison as PDF: both texts in turn, reused passages in red and underlined."""
+    """The comparison as PDF: the reused passages side by side in two columns (highlighted rows),
+    then both full texts in turn with the reused passages in red and underlined."""
     from fpdf import FPDF
     from fpdf.enums import WrapMode
 
@@ -164,6 +226,10 @@ def render_pdf(c: Comparison, *, created: datetime | None = None) -> bytes:
     for m in c.missing or ("No missing credit, dateline or byline detected.",):
         pdf.multi_cell(0, 5, _printable(m), new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
     pdf.set_text_color(0, 0, 0)
+    _pdf_side_by_side(pdf, c)
+    pdf.add_page()
+    pdf.set_font("cjk", size=12)
+    pdf.multi_cell(0, 7, "全文 / Full texts", new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
     sides = (
         ("权利作品 / Publisher's article", c.article_text, [(s.article_start, s.article_end) for s in c.spans]),
         ("涉嫌侵权页面 / Copy", c.page_text, [(s.page_start, s.page_end) for s in c.spans]),

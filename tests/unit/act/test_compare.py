@@ -29,3 +29,21 @@ def test_html_escapes_everything_scraped() -> None:
         assert bad not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html.replace("<mark>", "").replace("</mark>", "")
     assert "default-src 'none'" in html
+
+
+def test_aligned_rows_pair_each_reused_passage() -> None:
+    from newsrights.evidence.compare import aligned_rows
+
+    art = "甲乙丙。重用的第一段。中间未用。重用的第二段。结尾。"
+    page = "转载：重用的第一段。广告。重用的第二段。"
+    a1, p1 = art.index("重用的第一段"), page.index("重用的第一段")
+    a2, p2 = art.index("重用的第二段"), page.index("重用的第二段")
+    c = Comparison(article_uri="u", article_title=None, article_text=art, page_url="p", page_title=None,
+                   page_text=page, spans=(Span(a2, a2 + 7, p2, p2 + 7), Span(a1, a1 + 7, p1, p1 + 7)))
+    rows = aligned_rows(c)
+    assert rows == [("甲乙丙。", "转载：", False), ("重用的第一段。", "重用的第一段。", True),
+                    ("中间未用。", "广告。", False), ("重用的第二段。", "重用的第二段。", True), ("结尾。", "", False)]
+    long = Comparison(article_uri="u", article_title=None, article_text="字" * 1000, page_url="p", page_title=None,
+                      page_text="字" * 1000, spans=(Span(0, 1000, 0, 1000),))
+    pieces = aligned_rows(long, max_chars=300)
+    assert len(pieces) == 4 and "".join(a for a, _, _ in pieces) == "字" * 1000 and all(h for *_, h in pieces)
