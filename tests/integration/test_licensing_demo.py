@@ -58,3 +58,5 @@ def test_demo_pages_get_their_expected_verdicts(sqlite_url: str) -> None:
     forum_id = catalog.article_id_for(articles["001_silk_road_forum"])
     assert {r["article_id"] for r in verdicts("--article", forum_id)} == {forum_id}
     assert verdicts("--until", "2000-01-01") == []
+    (weather,) = verdicts("--site", "weather.example")
+    assert any(r.startswith("publisher_reprint_covered: licensed: urn:newsrights:inbound:") for r in weather["verdict_reasons"])

@@ -578,7 +578,13 @@ def attach_verdicts(
         )
         d = decide(f, article=rec.article, ownership=rec.ownership, page=page, credit=credit,
                    registry=reg, article_id=rec.id, when=when, params=params)
-        out.append(replace(f, verdict=d.verdict, verdict_reasons=d.reasons, registry_snapshot=sid))
+        reasons = d.reasons
+        if d.verdict == "not_ours":  # say whether the publisher's own reprint was licensed
+            inbound = inbound_check(registry_on(session, rec.article.published or when), rec.id,
+                                    rec.article, rec.ownership)
+            head = "publisher_reprint_covered" if inbound.covered else "publisher_reprint_not_covered"
+            reasons = (*reasons, f"{head}: {inbound.reasons[0]}")
+        out.append(replace(f, verdict=d.verdict, verdict_reasons=reasons, registry_snapshot=sid))
     return out
 
 
