@@ -185,3 +185,19 @@ def test_bad_options_are_usage_errors(tmp_path: Path, bad: list[str]) -> None:
     f.write_text("未经授权不得转载。", encoding="utf-8")
     p = _cli("declaration", str(f), *bad)
     assert p.returncode == 2 and "YYYY-MM-DD" in p.stderr
+
+
+def test_declaration_register(tmp_path: Path, sqlite_url: str) -> None:
+    f = tmp_path / "d.txt"
+    f.write_text(publisher_declaration().text, encoding="utf-8")
+    r = CliRunner().invoke(app, ["declaration", str(f), "--register", "--effective", "2025-01-01", "--db", sqlite_url, "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["version"] == "2025-01-01"
+    from newsrights.services import catalog
+    from newsrights.storage.db import open_db
+
+    with open_db(sqlite_url)() as s:
+        (row,) = catalog.list_declarations(s, "国际在线")
+        assert row["effective"] == "2025-01-01"
+        d = catalog.declaration_in_force(s, "国际在线", None)
+        assert d is not None and d.credit_line == "来源:国际在线"

@@ -161,6 +161,8 @@ def declaration(
     effective: str | None = typer.Option(None, "--effective", help="Date the declaration takes effect (YYYY-MM-DD)."),
     version: str | None = typer.Option(None, "--version", help="Version label (default: the effective date)."),
     whole: bool = typer.Option(False, "--whole", help="Parse the whole file, even if it looks like an article page."),
+    register: bool = typer.Option(False, "--register", help="Also store it in the catalog as a version of --site."),
+    db: str | None = DbOption,
 ) -> None:
     """Parse a site's copyright declaration into rules; say which sentences were not understood."""
     from newsrights.core.declaration import parse_declaration
@@ -173,6 +175,16 @@ def declaration(
         if block:
             console.print(f"declaration: {escape(str(path))} reads as an article page; using the declaration block in its footer")
             decl = parse_declaration(block, site=site, effective=eff, version=version)
+    if register:
+        from newsrights.services import catalog
+        from newsrights.storage.db import open_db, transaction
+
+        name = site or decl.site
+        if not name:
+            raise InputError("--register needs --site: the declaration does not name its site")
+        with transaction(open_db(settings(db).db_url)) as session:
+            decl = catalog.add_declaration(session, name, decl.text, eff, version=version)
+        console.print(f"declaration of {escape(name)} version {escape(decl.version)} registered")
     if as_json:
         d = decl.to_json()
         d["text"] = decl.text
