@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -64,19 +63,27 @@ def world(tmp_path_factory):
     return root, factory, url, [str(warc), str(bad)]
 
 
-def test_spark_job_gives_exactly_the_scan_findings(spark, world):
+@pytest.fixture(scope="module")
+def scanned(spark, world):
     from newsrights.spark.bundle import export_bundle
     from newsrights.spark.job import run_scan
 
     root, factory, _url, inputs = world
     seen: list[dict] = []
     scan_paths(factory, inputs, store=False, on_finding=lambda f, _id: seen.append(f.to_json()))
-    assert len(seen) >= 8, "the demo web should give findings"
-
     bundle = root / "bundle"
     export_bundle(factory, bundle)
     out = root / "out"
     report = run_scan(spark, inputs, bundle, out)
+    return seen, bundle, out, report
+
+
+def test_spark_job_gives_exactly_the_scan_findings(spark, world, scanned):
+    from newsrights.spark.job import run_scan
+
+    _root, _factory, _url, inputs = world
+    seen, bundle, out, report = scanned
+    assert len(seen) >= 8, "the demo web should give findings"
     got = [json.loads(line) for line in (out / "findings" / "findings.jsonl").read_text().splitlines()]
     assert _canon(got) == _canon(seen)
     assert report["stages"]["extract"]["rejected"] >= 1
@@ -107,20 +114,14 @@ def test_stop_after_and_resume_after_a_lost_stage(spark, world):
     assert not (out / "align.tmp").exists()
 
 
-def test_findings_import_is_idempotent(spark, world, tmp_path):
-    from newsrights.spark.bundle import export_bundle
-    from newsrights.spark.job import import_findings, run_scan
+def test_findings_import_is_idempotent(world, scanned):
+    from newsrights.spark.job import import_findings
 
-    root, factory, _url, inputs = world
-    bundle = root / "bundle3"
-    export_bundle(factory, bundle)
-    out = tmp_path / "out"
-    run_scan(spark, inputs, bundle, out)
-    shutil.copy(root / "catalog.sqlite", tmp_path / "target.sqlite")
-    target = open_db(f"sqlite:///{tmp_path / 'target.sqlite'}")
-    first = import_findings(target, out)
-    second = import_findings(target, out)
+    _root, factory, _url, _inputs = world
+    _seen, _bundle, out, _report = scanned
+    first = import_findings(factory, out)  # the scans above stored nothing in this catalog
+    second = import_findings(factory, out)
     assert first["findings"] == second["findings"] >= 8
-    with target() as s:
+    with factory() as s:
         stored = list_findings(s, limit=1000)
     assert len(stored) == first["findings"]

@@ -24,7 +24,7 @@ from typing import Any
 
 import typer
 
-from newsrights.cli.common import console, print_json
+from newsrights.cli.common import print_json
 
 DEMO_ACTOR = "demo"
 
