@@ -30,6 +30,7 @@ import html as html_lib
 import json
 import logging
 import re
+import unicodedata
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +40,7 @@ from newsrights.core.metadata import (
     MetaLine,
     clean_line,
     find_byline,
+    find_date,
     is_declaration_start,
     is_furniture_line,
     parse_byline,
@@ -300,7 +302,7 @@ def _extract_main(html_text: str, url: str | None) -> tuple[list[str], Any]:
         import trafilatura
 
         doc = trafilatura.bare_extraction(
-            html_text, url=url, with_metadata=True, include_comments=False, include_tables=True, favor_precision=True
+            html_text, url=url, with_metadata=False, include_comments=False, include_tables=True, favor_precision=True
         )
     except Exception as exc:  # trafilatura raises on odd markup; fall back, say why
         log.debug("trafilatura failed: %s", exc)
@@ -377,13 +379,15 @@ def article_from_html(
     meta = _meta(tree)
     ld = _jsonld(tree)
     lang = (tree.css_first("html").attributes.get("lang") if tree.css_first("html") is not None else None) or meta.get("og:locale")
+    title = _choose_title(tree, meta, ld, None)
+    page_lines = _lines_of(tree)  # mutates the tree: everything read from it comes before
     main_lines, doc = _extract_main(text, url)
-    page_lines = _lines_of(LexborHTMLParser(text))
     if sum(len(x) for x in main_lines) < 50:
         dense = _dense_block(page_lines)
         if sum(len(x) for x in dense) > sum(len(x) for x in main_lines):
             main_lines = dense
-    title = _choose_title(tree, meta, ld, getattr(doc, "title", None))
+    if title is None and doc is not None and getattr(doc, "title", None):
+        title = clean_line(html_lib.unescape(doc.title)) or None
     decl_lines, notice = find_declaration(page_lines, set(main_lines[:-3]) if len(main_lines) > 3 else set())
     parts = structure(main_lines, title=title, take_title=False, declaration_lines=decl_lines or None)
     if not parts.body:
@@ -414,9 +418,13 @@ def article_from_html(
         # some pages print the date just above the headline
         published = _zone_facts(page_lines[max(0, t_idx - 2) : t_idx])[2]
     published = published or _date_from_tags(meta, ld)
-    if published is None and doc is not None and getattr(doc, "date", None):
-        guess = parse_datetime(doc.date)
-        # trafilatura/htmldate falls back to a bare year (YYYY-01-01, often the copyright year): not a date
+    if published is None:
+        lo = t_idx + 1 if t_idx >= 0 else 0
+        hi = (e_idx + 7) if e_idx >= 0 else len(page_lines)
+        published = _first_stamp(page_lines[lo:hi])
+    if published is None:
+        guess = _htmldate(text, url)
+        # htmldate falls back to a bare year (YYYY-01-01, often the copyright year): not a date
         if guess is not None and not (guess.month == 1 and guess.day == 1):
             published = guess
     source = source or meta.get("source") or meta.get("article:source") or None
@@ -429,7 +437,7 @@ def article_from_html(
             meta.get("sailthru.author"),
             meta.get("parsely-author"),
             _flip_name(meta.get("dc.creator")),
-            getattr(doc, "author", None),
+            _trafilatura_author(text),
         ):
             if cand and _plausible_author(cand, meta, ld):
                 byline = re.sub(r"^(?:by|von|par)\s+", "", clean_line(html_lib.unescape(cand)), flags=re.I)
@@ -461,6 +469,50 @@ def article_from_html(
         raw_sha256=hashlib.sha256(raw).hexdigest(),
         fetched=fetched,
     )
+
+
+def _first_stamp(lines: list[str]) -> datetime | None:
+    """The first date with a time of day in short lines (a post's stamp:
+    ``发表于 2004年12月27日 12:40``, ``本贴由大卫于2005年8月12日16:12:21…发表``),
+    else the first full date; years before 1990 are ignored."""
+    day_only: datetime | None = None
+    for ln in lines:
+        if len(ln) > 120:
+            continue
+        found = find_date(ln)
+        if found is None or found[0].year < 1990:
+            continue
+        matched = ln[found[1] : found[2]] if ln.isascii() else unicodedata.normalize("NFKC", ln)[found[1] : found[2]]
+        if re.search(r"\d[:：时]\d", matched):
+            return found[0]
+        day_only = day_only or found[0]
+    return day_only
+
+
+def _htmldate(html_text: str, url: str | None) -> datetime | None:
+    """htmldate's markup and text-pattern search (no locale-guessing date parser:
+    its first use costs tens of seconds), for pages that state no date we can read."""
+    try:
+        from htmldate import find_date
+
+        found = find_date(html_text, extensive_search=False, original_date=True, url=url)
+    except Exception as exc:  # htmldate raises on odd markup; no date is the honest answer
+        log.debug("htmldate failed: %s", exc)
+        return None
+    return parse_datetime(found) if found else None
+
+
+def _trafilatura_author(html_text: str) -> str | None:
+    """trafilatura's author heuristics (byline elements, rel=author …), cheap xpaths only."""
+    try:
+        from trafilatura.metadata import extract_author
+        from trafilatura.utils import load_html
+
+        tree = load_html(html_text)
+        return extract_author(tree) if tree is not None else None
+    except Exception as exc:
+        log.debug("trafilatura author failed: %s", exc)
+        return None
 
 
 def _flip_name(value: str | None) -> str | None:
