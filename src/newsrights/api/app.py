@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from itsdangerous import URLSafeTimedSerializer
 
@@ -40,6 +41,35 @@ ERROR_RESPONSES = {
 }
 
 
+class SecurityHeaders:
+    """Pure ASGI middleware: CSP, nosniff, referrer and framing policy on every response, and
+    ``Cache-Control: no-store`` on API answers and on pages seen with cookies (signed-in pages)."""
+
+    HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+               (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY")]
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        private = scope["path"].startswith("/api/") or any(k == b"cookie" for k, _ in scope.get("headers", ()))
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers.extend(h for h in self.HEADERS if h[0] not in present)
+                if private and b"cache-control" not in present:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def create_app(settings: Settings | None = None, *, config: WebConfig | None = None, migrate: bool = True) -> FastAPI:
     """A new app on ``settings.db_url`` (migrated to the newest schema unless ``migrate=False``)."""
     settings = settings or Settings.from_env()
@@ -65,16 +95,7 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
     )
     problems.install(app)
 
-    @app.middleware("http")
-    async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if request.url.path.startswith("/api/") or request.cookies:
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SecurityHeaders)
 
     from newsrights.api.routes import accounts, system
 
@@ -102,12 +123,34 @@ def _include_optional_routers(app: FastAPI) -> None:
         app.include_router(module.router)
 
 
+def app_from_env() -> FastAPI:
+    """App factory for ``uvicorn --factory newsrights.api.app:app_from_env`` (settings from ``NEWSRIGHTS_*``)."""
+    return create_app(Settings.from_env())
+
+
 def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 8000, *,
-          log_level: str = "info") -> None:
-    """Run the app with uvicorn until interrupted (one process; the rate limits are in-process)."""
+          workers: int = 1, log_level: str = "info") -> None:
+    """Run the app with uvicorn until interrupted.
+
+    With ``workers > 1`` uvicorn forks that many processes, each building the app
+    from the environment (``NEWSRIGHTS_DB``/``NEWSRIGHTS_HOME`` are set from
+    ``settings``) and holding its own copy of the match index; rate limits are then
+    per process.
+    """
+    import os
+
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, proxy_headers=False)
+    settings = settings or Settings.from_env()
+    if workers <= 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, proxy_headers=False)
+        return
+    os.environ["NEWSRIGHTS_DB"] = settings.db_url
+    os.environ["NEWSRIGHTS_HOME"] = str(settings.home)
+    WebConfig.for_settings(settings)  # create the session secret once, before the workers read it
+    create_app(settings)  # migrate once, before the workers start
+    uvicorn.run("newsrights.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level=log_level, proxy_headers=False)
 
 
 def iter_routes(app: FastAPI) -> list[tuple[str, str, frozenset[str]]]:

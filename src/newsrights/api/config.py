@@ -1,5 +1,9 @@
 """Web/API settings derived from the installation :class:`~newsrights.settings.Settings`.
 
+Knobs can be set by environment: ``NEWSRIGHTS_COOKIE_SECURE`` (auto/always/never),
+``NEWSRIGHTS_SCAN_RATE``/``_BURST`` and ``NEWSRIGHTS_LOGIN_RATE``/``_BURST`` (token
+buckets, per second / tokens), ``NEWSRIGHTS_SCAN_SYNC_SECONDS``.
+
 The session-signing secret is never in the repository: it is read from
 ``NEWSRIGHTS_SECRET`` or generated once per installation into
 ``<home>/keys/session_secret`` (mode 0600) and reused afterwards.
@@ -56,5 +60,10 @@ class WebConfig:
         base: dict[str, object] = {"secret": load_secret(settings)}
         if os.environ.get("NEWSRIGHTS_COOKIE_SECURE"):
             base["cookie_secure"] = os.environ["NEWSRIGHTS_COOKIE_SECURE"]
+        for key, conv in (("scan_rate", float), ("scan_burst", int), ("login_rate", float), ("login_burst", int),
+                          ("scan_sync_seconds", float)):
+            value = os.environ.get(f"NEWSRIGHTS_{key.upper()}")
+            if value:
+                base[key] = conv(value)
         base.update(overrides)
         return cls(**base)  # type: ignore[arg-type]

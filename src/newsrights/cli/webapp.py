@@ -18,6 +18,7 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, "--port", help="TCP port (0 = any free port)."),
         db: str | None = DbOption,
         admin: str = typer.Option("admin", "--admin", help="Username of the first admin (created on first run)."),
+        workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (each holds the match index)."),
     ) -> None:
         """Start the web UI and REST API (OpenAPI at /openapi.json).
 
@@ -39,7 +40,7 @@ def register(app: typer.Typer) -> None:
             console.print(f"[bold]first run:[/] created admin [cyan]{name}[/] with password [yellow]{password}[/] "
                           "(change it: newsrights users passwd)")
         console.print(f"newsrights on http://{host}:{port}/  (API: /api/v1, schema: /openapi.json)")
-        run(cfg, host, port)
+        run(cfg, host, port, workers=workers)
 
     users = typer.Typer(help="Web users and their roles.", no_args_is_help=True)
     tokens = typer.Typer(help="API tokens for machines.", no_args_is_help=True)

@@ -19,8 +19,15 @@ def check_text(request: Request, text: str, url: str = "", title: str | None = N
     """Findings (with verdicts) for a bare text; paragraphs split on blank lines. Nothing is stored."""
     page = Article(body=tuple(p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()) or (text,),
                    title=title, url=url or None, origin=url or "text")
+    return scan_page(request, page)
+
+
+def scan_page(request: Request, page: Article, *, raw: bytes | None = None, content_type: str | None = None) -> list[Any]:
+    """Match under the index lock (the detector is not thread-safe), then attach verdicts outside it,
+    so the database work of several requests overlaps."""
     with state(request).scanner() as scanner:
-        return scanner.scan_page(page)  # type: ignore[no-any-return]
+        matched = scanner.detector.check(page.text, page_url=page.url or page.origin)
+    return scanner.scan_page(page, raw=raw, content_type=content_type, matched=matched)  # type: ignore[no-any-return]
 
 
 @router.post("/text", response_model=ScanOut)
@@ -45,16 +52,14 @@ def fetch_and_scan(request: Request, url: str, *, record: bool, actor: str) -> t
         reasons = ", ".join(sorted({getattr(r, "reason", "unreadable") for r in items})) or "no_article"
         raise Problem(400, "unreadable_page", f"no article could be read from the page ({reasons})")
     page = pages[0]
-    with st.scanner() as scanner:
-        findings = scanner.scan_page(page, raw=result.body, content_type=result.content_type)
-        ids: list[int] = []
-        if record and findings:
-            with transaction(st.factory) as s:
-                ids = scanner.record(s, page, findings, raw=result.body, content_type=result.content_type)
-                from newsrights.services.accounts import audit
+    findings = scan_page(request, page, raw=result.body, content_type=result.content_type)
+    ids: list[int] = []
+    if record and findings:
+        with st.scanner() as scanner, transaction(st.factory) as s:
+            ids = scanner.record(s, page, findings, raw=result.body, content_type=result.content_type)
+            from newsrights.services.accounts import audit
 
-                audit(s, actor=actor, action="scan.record", entity="page", entity_id=url[:500],
-                      after={"findings": ids})
+            audit(s, actor=actor, action="scan.record", entity="page", entity_id=url[:500], after={"findings": ids})
     return findings, ids
 
 
