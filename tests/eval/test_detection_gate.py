@@ -163,4 +163,4 @@ def test_scan_cli_slice_reads_gbk_and_big5_pages(shared_data: Path, tmp_path: Pa
         f"labels right {len(labels_ok)}, false positives {false_pos}; pages seen: {sorted(found)}"
     )
     assert not false_pos, f"findings on negative pages: {false_pos}"
-    assert recall >= floors["floors"]["cli_slice_recall"], (expected, found, proc.stderr[-2000:])
+    assert recall >= floors["cli_slice"]["recall"], (expected, found, proc.stderr[-2000:])
