@@ -96,9 +96,12 @@ def _fold_tables() -> tuple[U32Array, dict[int, tuple[int, ...]]]:
     """``table[cp]``: the folded code point, 0 to drop, ``_EXPAND`` for 1→n folds."""
     table = np.zeros(0x10000, dtype=np.uint32)
     expand: dict[int, tuple[int, ...]] = {}
-    for cp in range(0x10000):
-        if 0xD800 <= cp <= 0xDFFF:
-            continue
+    # CJK ideographs (unified and extension A) and Hangul syllables fold to themselves
+    identity = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xAC00, 0xD7A4))
+    for lo, hi in identity:
+        table[lo:hi] = np.arange(lo, hi, dtype=np.uint32)
+    rest = [(0, 0x3400), (0x4DC0, 0x4E00), (0xA000, 0xAC00), (0xD7A4, 0xD800), (0xE000, 0x10000)]
+    for cp in (c for lo, hi in rest for c in range(lo, hi)):
         ch = chr(cp)
         if ch.isascii():
             table[cp] = ord(ch.lower()) if ch.isalnum() else 0
@@ -215,11 +218,12 @@ def normalize(text: str, *, drop_credit_lines: bool = True) -> NormText:
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     n = len(cps)
     table, expand = _fold_tables()
-    bmp = cps < 0x10000
-    folded = np.where(bmp, table[np.where(bmp, cps, 0)], 0).astype(np.uint32)
-    astral = ~bmp
-    if astral.any():  # CJK extensions B.. are kept as they are; emoji etc. dropped
-        keep_astral = astral & (cps >= 0x20000) & (cps < 0x40000)
+    if int(cps.max()) < 0x10000:
+        folded = table[cps]
+    else:  # CJK extensions B.. are kept as they are; emoji etc. dropped
+        bmp = cps < 0x10000
+        folded = np.where(bmp, table[np.where(bmp, cps, 0)], 0).astype(np.uint32)
+        keep_astral = ~bmp & (cps >= 0x20000) & (cps < 0x40000)
         folded[keep_astral] = cps[keep_astral]
     if drop_credit_lines:
         mask = _credit_mask(text, cps, _credit_checker())
@@ -250,8 +254,8 @@ def normalize(text: str, *, drop_credit_lines: bool = True) -> NormText:
             ends = np.insert(ends, sep, gap_start + 1)
     converted = False
     trad = _traditional_table()
-    small = out[out < 0x10000]
-    if len(small) and int(trad[small].sum()) >= TRADITIONAL_MIN:
+    small = out if not len(out) or int(out.max()) < 0x10000 else out[out < 0x10000]
+    if len(small) and int(np.count_nonzero(trad[small])) >= TRADITIONAL_MIN:
         out, starts, ends = _convert(out, starts, ends)
         converted = True
     norm = out.astype("<u4").tobytes().decode("utf-32-le")

@@ -52,11 +52,13 @@ class Region:
     informative: int = 0
 
 
-def seeds(page_sh: U64, art_sh: U64) -> tuple[I64, I64]:
-    """Seed pairs (page shingle index, article shingle index) of equal shingle hashes."""
+def seeds(page_sh: U64, art_sh: U64, order: I64 | None = None) -> tuple[I64, I64]:
+    """Seed pairs (page shingle index, article shingle index) of equal shingle hashes
+    (``order``: ``argsort`` of ``art_sh`` when the caller has it)."""
     if len(page_sh) == 0 or len(art_sh) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    order = np.argsort(art_sh, kind="stable")
+    if order is None:
+        order = np.argsort(art_sh, kind="stable")
     sorted_art = art_sh[order]
     lo = np.searchsorted(sorted_art, page_sh, "left")
     hi = np.searchsorted(sorted_art, page_sh, "right")
@@ -91,39 +93,44 @@ def runs(pi: I64, aj: I64) -> list[tuple[int, int, int]]:
 
 def chain(run_list: list[tuple[int, int, int]], k: int, params: MatchParams) -> list[list[tuple[int, int, int]]]:
     """Greedy chaining of runs (sorted by page start) into regions; see the module docstring."""
-    open_: list[list[tuple[int, int, int]]] = []
-    done: list[list[tuple[int, int, int]]] = []
-    ends: list[tuple[int, int]] = []  # (page end, article end) of each open chain, in units
+    max_gap, max_shift = params.max_gap, params.max_shift
+    chains: list[list[tuple[int, int, int]]] = []
+    pend: list[int] = []  # page end (units) of each chain
+    aend: list[int] = []  # article end (units) of each chain
+    open_ids: list[int] = []  # chains still within reach
     for p, a, n in run_list:
-        pe_new, ae_new = p + n - 1 + k, a + n - 1 + k
         best = -1
         best_gap = 1 << 30
-        still_open = []
-        still_ends = []
-        for ch, (pe, ae) in zip(open_, ends, strict=True):
-            if p - pe > params.max_gap:
-                done.append(ch)
+        retired = False
+        for c in open_ids:
+            gp = p - pend[c]
+            if gp > max_gap:
+                retired = True
                 continue
-            still_open.append(ch)
-            still_ends.append((pe, ae))
-        open_, ends = still_open, still_ends
-        for c, (pe, ae) in enumerate(ends):
-            gp, ga = p - pe, a - ae
-            if gp < -k or ga < -k or gp > params.max_gap or ga > params.max_gap:
+            ga = a - aend[c]
+            if gp < -k or ga < -k or ga > max_gap:
                 continue
-            if abs(gp - ga) > params.max_shift:
+            shift = gp - ga if gp > ga else ga - gp
+            if shift > max_shift:
                 continue
-            g = max(gp, ga, 0) + abs(gp - ga)
+            g = max(gp, ga, 0) + shift
             if g < best_gap:
                 best, best_gap = c, g
+        if retired:
+            open_ids = [c for c in open_ids if p - pend[c] <= max_gap]
+        pe_new, ae_new = p + n - 1 + k, a + n - 1 + k
         if best >= 0:
-            open_[best].append((p, a, n))
-            pe, ae = ends[best]
-            ends[best] = (max(pe, pe_new), max(ae, ae_new))
+            chains[best].append((p, a, n))
+            if pe_new > pend[best]:
+                pend[best] = pe_new
+            if ae_new > aend[best]:
+                aend[best] = ae_new
         else:
-            open_.append([(p, a, n)])
-            ends.append((pe_new, ae_new))
-    return done + open_
+            chains.append([(p, a, n)])
+            pend.append(pe_new)
+            aend.append(ae_new)
+            open_ids.append(len(chains) - 1)
+    return chains
 
 
 def _union_chars(intervals: list[tuple[int, int]], cum: I64) -> int:
@@ -187,6 +194,8 @@ def align(
     k: int,
     params: MatchParams,
     page_common: npt.NDArray[np.bool_] | None = None,
+    *,
+    art_order: I64 | None = None,
 ) -> list[Region]:
     """Aligned regions between a page and an article that pass the floors.
 
@@ -198,7 +207,7 @@ def align(
     80 % of the article for articles shorter than it (a short item copied whole
     is still a copy).
     """
-    pi, aj = seeds(page_sh, art_sh)
+    pi, aj = seeds(page_sh, art_sh, art_order)
     run_list = runs(pi, aj)
     out: list[Region] = []
     n_page, n_art = len(page_cum) - 1, len(art_cum) - 1

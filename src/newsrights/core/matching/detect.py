@@ -41,7 +41,7 @@ from newsrights.core.matching import align as _align
 from newsrights.core.matching.index import PostingTable
 from newsrights.core.matching.minhash import band_keys, jaccard, signature
 from newsrights.core.matching.params import DEFAULT_PARAMS, MatchParams
-from newsrights.core.matching.shingles import Units, shingles, units
+from newsrights.core.matching.shingles import Units, shingles, splitmix64, units
 from newsrights.core.model import Finding, Span
 from newsrights.core.normalize import NormText, normalize
 
@@ -61,6 +61,7 @@ class Prepared:
     units: Units
     cum: I64
     shingles: U64
+    order: I64
     uniq: U64
     anchors: U64
     signature: U32
@@ -79,15 +80,34 @@ def prepare(text: str, params: MatchParams = DEFAULT_PARAMS) -> Prepared:
         np.cumsum(u.ends - u.starts, out=cum[1:])
     sh = shingles(u.hashes, params.k)
     uniq = np.unique(sh)
-    sig = signature(uniq, params.num_perm)
-    return Prepared(norm, u, cum, sh, uniq, anchors_of(u.hashes, params), sig)
+    sig = signature(uniq, params.num_perm, presorted=True)
+    order = np.argsort(sh, kind="stable")
+    return Prepared(norm, u, cum, sh, order, uniq, anchors_of(u.hashes, params, sh), sig)
 
 
-def anchors_of(unit_hashes: U64, params: MatchParams) -> U64:
-    """Passage anchors: the distinct ``anchor_k``-unit shingles whose hash is 0 mod ``anchor_mod``."""
-    if len(unit_hashes) < params.anchor_k:
+_A1 = np.uint64(0x9E3779B97F4A7C15)
+_A2 = np.uint64(0xC2B2AE3D27D4EB4F)
+
+
+def anchors_of(unit_hashes: U64, params: MatchParams, sh: U64 | None = None) -> U64:
+    """Passage anchors: the distinct ``anchor_k``-unit shingles whose hash is 0 mod ``anchor_mod``.
+
+    The ``anchor_k``-unit hash is composed from three ``k``-unit shingle hashes that
+    together cover the ``anchor_k`` units (at offsets 0, middle and ``anchor_k - k``),
+    so it costs a few array operations instead of ``anchor_k`` passes.
+    """
+    n, k, ak = len(unit_hashes), params.k, params.anchor_k
+    if n < ak:
         return np.zeros(0, np.uint64)
-    a = shingles(unit_hashes, params.anchor_k)
+    if sh is None:
+        sh = shingles(unit_hashes, k)
+    if ak <= k:
+        a = sh
+    else:
+        m = n - ak + 1
+        mid = (ak - k) // 2
+        with np.errstate(over="ignore"):
+            a = splitmix64(sh[:m] * _A1 + sh[mid : mid + m] * _A2 + sh[ak - k : ak - k + m])
     return np.unique(a[(a % np.uint64(params.anchor_mod)) == 0])
 
 
@@ -198,7 +218,7 @@ class Detector:
     def load_df_sketch(self, arr: npt.NDArray[np.uint16]) -> None:
         if arr.shape != self._df.shape:
             raise ValueError(f"df sketch shape {arr.shape} does not match params {self._df.shape}")
-        self._df = np.array(arr, dtype=np.uint16)
+        self._df = arr if arr.dtype == np.uint16 and arr.flags.writeable else np.array(arr, dtype=np.uint16)
 
     def add_sketch(self, s: Sketch, text: str | None = None) -> None:
         """Index a precomputed sketch; ``text`` is kept unless a ``text_source`` was given."""
@@ -361,7 +381,8 @@ def compare(
     if shared < max(1, floor // 2 - k):  # too few shared shingles to reach any floor: skip the alignment
         regions: list[_align.Region] = []
     else:
-        regions = _align.align(page.shingles, art.shingles, page.cum, art.cum, k, params, page_common)
+        regions = _align.align(page.shingles, art.shingles, page.cum, art.cum, k, params, page_common,
+                               art_order=art.order)
     a_iv = _merge_intervals([(r.article_start, r.article_end) for r in regions])
     p_iv = _merge_intervals([(r.page_start, r.page_end) for r in regions])
     a_chars = sum(int(art.cum[e] - art.cum[s]) for s, e in a_iv)

@@ -27,15 +27,16 @@ U64 = npt.NDArray[np.uint64]
 _EMPTY = np.uint32(0xFFFFFFFF)
 
 
-def signature(shingle_hashes: U64, num_perm: int) -> U32:
-    """The ``num_perm``-value signature (``uint32``) of a set of shingle hashes."""
+def signature(shingle_hashes: U64, num_perm: int, *, presorted: bool = False) -> U32:
+    """The ``num_perm``-value signature (``uint32``) of a set of shingle hashes
+    (``presorted=True``: they are already sorted, e.g. from ``np.unique``)."""
     bits = int(num_perm).bit_length() - 1
     if 1 << bits != num_perm:
         raise ValueError(f"num_perm must be a power of two, got {num_perm}")
     sig = np.full(num_perm, _EMPTY, dtype=np.uint32)
     if len(shingle_hashes) == 0:
         return sig
-    h = np.sort(shingle_hashes)
+    h = shingle_hashes if presorted else np.sort(shingle_hashes)
     bins = (h >> np.uint64(64 - bits)).astype(np.int64)
     first = np.flatnonzero(np.concatenate(([True], bins[1:] != bins[:-1])))
     vals = ((h[first] >> np.uint64(64 - bits - 32)) & np.uint64(0xFFFFFFFF)).astype(np.uint32)

@@ -38,6 +38,19 @@ def splitmix64(x: U64) -> U64:
         return z ^ (z >> np.uint64(31))
 
 
+_POW: list[U64] = [np.zeros(0, np.uint64), np.zeros(0, np.uint64)]
+
+
+def _powers(n: int) -> tuple[U64, U64]:
+    """``BASE**(i+1)`` and ``BASE**-(i+1)`` mod 2**64 for ``i < n`` (cached, grown by doubling)."""
+    if len(_POW[0]) < n:
+        size = max(n, 2 * len(_POW[0]), 4096)
+        with np.errstate(over="ignore"):
+            _POW[0] = np.cumprod(np.full(size, _BASE, dtype=np.uint64))
+            _POW[1] = np.cumprod(np.full(size, _BASE_INV, dtype=np.uint64))
+    return _POW[0][:n], _POW[1][:n]
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Units:
     """The units of a normalised text: ``hashes[i]`` and the normalised character
@@ -72,9 +85,8 @@ def units(norm: NormText) -> Units:
     if word.any():
         wstarts = np.flatnonzero(word_start)
         wends = np.flatnonzero(word_end) + 1
+        pw, ipw = _powers(n)
         with np.errstate(over="ignore"):
-            pw = np.cumprod(np.full(n, _BASE, dtype=np.uint64))  # BASE**(i+1)
-            ipw = np.cumprod(np.full(n, _BASE_INV, dtype=np.uint64))
             prefix = np.concatenate(([np.uint64(0)], np.cumsum(cp * pw, dtype=np.uint64)))
             whash = (prefix[wends] - prefix[wstarts]) * ipw[wstarts]
         ends = ends.copy()
