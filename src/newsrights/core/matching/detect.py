@@ -50,7 +50,7 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
 #: At most this many candidates are aligned per page (best retrieval scores first).
-MAX_CANDIDATES = 64
+MAX_CANDIDATES = 32
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -71,8 +71,9 @@ class Prepared:
         return int(self.cum[-1])
 
 
-def prepare(text: str, params: MatchParams = DEFAULT_PARAMS) -> Prepared:
-    """Normalise, split and hash one text (pure)."""
+def prepare(text: str, params: MatchParams = DEFAULT_PARAMS, *, retrieval: bool = True) -> Prepared:
+    """Normalise, split and hash one text (pure). ``retrieval=False`` skips the
+    signature and anchors (an article prepared only to be aligned)."""
     norm = normalize(text)
     u = units(norm)
     cum = np.zeros(len(u) + 1, np.int64)
@@ -80,8 +81,10 @@ def prepare(text: str, params: MatchParams = DEFAULT_PARAMS) -> Prepared:
         np.cumsum(u.ends - u.starts, out=cum[1:])
     sh = shingles(u.hashes, params.k)
     uniq = np.unique(sh)
-    sig = signature(uniq, params.num_perm, presorted=True)
     order = np.argsort(sh, kind="stable")
+    if not retrieval:
+        return Prepared(norm, u, cum, sh, order, uniq, np.zeros(0, np.uint64), np.zeros(0, np.uint32))
+    sig = signature(uniq, params.num_perm, presorted=True)
     return Prepared(norm, u, cum, sh, order, uniq, anchors_of(u.hashes, params, sh), sig)
 
 
@@ -226,7 +229,7 @@ class Detector:
             self.remove(s.article_id)
         doc = len(self._ids)
         if doc >= len(self._alive):
-            grow = max(1024, len(self._alive))
+            grow = max(1024, len(self._alive) // 4)
             self._alive = np.concatenate([self._alive, np.zeros(grow, np.bool_)])
             self._sigs = np.concatenate([self._sigs, np.zeros((grow, self.params.num_perm), np.uint32)])
         self._ids.append(s.article_id)
@@ -237,6 +240,10 @@ class Detector:
         if s.chars:
             self._bands.add(band_keys(s.signature, self.params.bands, self.params.rows), doc)
             self._anchors.add(s.anchors, doc)
+            if self._anchors.pending > 1 << 18:  # keep the pending buffers small while building
+                alive = self._alive[: len(self._ids)]
+                self._bands.flush(alive)
+                self._anchors.flush(alive)
         if text is not None and self._text_source is None:
             self._texts[s.article_id] = text
         self._cache.pop(s.article_id, None)
@@ -289,7 +296,7 @@ class Detector:
             text = self._text_source(article_id)
         if text is None:
             return None
-        p = prepare(text, self.params)
+        p = prepare(text, self.params, retrieval=False)
         self._cache[article_id] = p
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -335,7 +342,7 @@ class Detector:
             if art is None:
                 continue
             f = compare(page, art, article_id, self._uris[doc], self.params, page_url=page_url,
-                        page_common=common)
+                        page_common=common, art_signature=self._sigs[doc])
             if f.label != "not_derived" or include_not_derived:
                 out.append(f)
         out.sort(key=lambda f: (-f.article_coverage, f.article_id))
@@ -368,6 +375,7 @@ def compare(
     *,
     page_url: str = "",
     page_common: npt.NDArray[np.bool_] | None = None,
+    art_signature: U32 | None = None,
 ) -> Finding:
     """Align one prepared page with one prepared article and build the finding (pure).
 
@@ -410,7 +418,7 @@ def compare(
         spans=spans,
         params=params.name,
         similarity=(
-            ("jaccard", jaccard(page.signature, art.signature)),
+            ("jaccard", jaccard(page.signature, art.signature if art_signature is None else art_signature)),
             ("containment", containment),
             ("aligned_chars", float(aligned)),
         ),

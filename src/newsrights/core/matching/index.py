@@ -52,6 +52,11 @@ class PostingTable:
         return len(self._keys) + len(self._dkeys) + self._pending
 
     @property
+    def pending(self) -> int:
+        """Postings added since the last flush."""
+        return self._pending
+
+    @property
     def nbytes(self) -> int:
         return self._keys.nbytes + self._docs.nbytes + self._dkeys.nbytes + self._ddocs.nbytes
 
