@@ -67,12 +67,13 @@ def normalise_charset(name: str | None) -> str | None:
 
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_CHARSET_RE = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
+_ANY_ENCODING_RE = re.compile(rb"""\b(?:en)?c(?:harset|oding)\s*=\s*["']?([A-Za-z][A-Za-z0-9_.:-]+)""", re.I)
 
 
 def sniff_declared(data: bytes) -> str | None:
     """The charset a page declares in its first 4 KB (``<meta charset>`` or the XML prolog)."""
     head = data[:4096]
-    m = _META_CHARSET_RE.search(head) or _XML_CHARSET_RE.search(head)
+    m = _META_CHARSET_RE.search(head) or _XML_CHARSET_RE.search(head) or _ANY_ENCODING_RE.search(head)
     return m.group(1).decode("ascii", "ignore") if m else None
 
 
@@ -95,6 +96,15 @@ def _looks_wrong(text: str, codec: str) -> bool:
         if cjk >= 20 and _common_score(text) < 0.08:
             return True
     return False
+
+
+def _lenient(data: bytes, codec: str, max_bad: float = 0.005) -> str | None:
+    """``data`` decoded with replacement, when under ``max_bad`` of the characters are U+FFFD."""
+    try:
+        text = data.decode(codec, errors="replace")
+    except LookupError:
+        return None
+    return text if text and text.count("\ufffd") / len(text) <= max_bad else None
 
 
 def _strict(data: bytes, codec: str) -> str | None:
@@ -122,6 +132,11 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         text = _strict(data, codec)
         if text is not None and not _looks_wrong(text, codec):
             return text, codec
+        if text is None:
+            # a few broken bytes in a page that is otherwise what it declares
+            text = _lenient(data, codec)
+            if text is not None and not _looks_wrong(text, codec):
+                return text, codec
     text = _strict(data, "utf-8")
     if text is not None:
         return text, "utf-8"
@@ -133,6 +148,10 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         return gb, "gb18030"
     if b5 is not None and not _looks_wrong(b5, "big5hkscs"):
         return b5, "big5hkscs"
+    for codec in ("utf-8", "gb18030"):
+        text = _lenient(data, codec)
+        if text is not None and not _looks_wrong(text, codec) and (codec == "utf-8" or _common_score(text) > 0.2):
+            return text, codec
     try:
         from charset_normalizer import from_bytes
 

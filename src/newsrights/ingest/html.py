@@ -38,6 +38,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from newsrights.core.metadata import (
     MetaLine,
+    cjk_ratio,
     clean_line,
     find_byline,
     find_date,
@@ -276,9 +277,15 @@ def _clean_traf_lines(text: str) -> list[str]:
     return [ln for ln in out if ln]
 
 
+#: use the dense block when trafilatura's long lines hold less than this share of it
+DENSE_SHARE = 0.3
+
+
 def _dense_block(lines: list[str]) -> list[str]:
-    """Fallback main text: the run of lines with the most text in long lines
-    (line-block density, as CX-Extractor does for Chinese pages)."""
+    """Fallback main text for Chinese pages: the run of lines with the most text
+    in long lines (line-block density, as CX-Extractor does). Used when
+    trafilatura's long lines hold under :data:`DENSE_SHARE` of it and under
+    1,000 characters: old table layouts that trafilatura reads as navigation."""
     best: tuple[int, int, int] = (0, 0, 0)
     start, score, gap = 0, 0, 0
     for i, ln in enumerate(lines):
@@ -382,10 +389,11 @@ def article_from_html(
     title = _choose_title(tree, meta, ld, None)
     page_lines = _lines_of(tree)  # mutates the tree: everything read from it comes before
     main_lines, doc = _extract_main(text, url)
-    if sum(len(x) for x in main_lines) < 50:
-        dense = _dense_block(page_lines)
-        if sum(len(x) for x in dense) > sum(len(x) for x in main_lines):
-            main_lines = dense
+    main_size = sum(len(x) for x in main_lines if len(x) >= 20)
+    dense = _dense_block(page_lines)
+    if main_size < 1000 and sum(len(x) for x in dense) * DENSE_SHARE > main_size and cjk_ratio("".join(dense)) > 0.3:
+        # trafilatura missed the article (old table layouts): take the densest run of long lines
+        main_lines = dense
     if title is None and doc is not None and getattr(doc, "title", None):
         title = clean_line(html_lib.unescape(doc.title)) or None
     decl_lines, notice = find_declaration(page_lines, set(main_lines[:-3]) if len(main_lines) > 3 else set())
