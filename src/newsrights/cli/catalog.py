@@ -119,7 +119,7 @@ def parse(
     declaration_file: Path | None = typer.Option(None, "--declaration", help="Judge ownership under this declaration."),
 ) -> None:
     """Read pages into articles with their ownership, without touching the database."""
-    from newsrights.core.declaration import parse_declaration
+    from newsrights.core.declaration import parse_declaration, publisher_declaration
     from newsrights.core.ownership import classify
     from newsrights.services.catalog import article_id_for, choose_declaration
 
@@ -132,7 +132,7 @@ def parse(
             _report_rejected(item)
             continue
         decl = fixed or choose_declaration(item)
-        own = classify(item, decl)
+        own = classify(item, decl, publisher=publisher_declaration())
         counts[own.class_] += 1
         if as_json:
             d = item.to_json()

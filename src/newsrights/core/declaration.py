@@ -146,6 +146,7 @@ class Declaration:
     rules: tuple[Rule, ...] = ()
     uninterpreted: tuple[str, ...] = ()
     sentences: tuple[str, ...] = field(default=(), repr=False)
+    aliases: tuple[str, ...] = ()
 
     @property
     def prohibited_actions(self) -> tuple[str, ...]:
@@ -161,6 +162,7 @@ class Declaration:
         """Names that designate the publisher itself (site, holder, operator, owned sources)."""
         names = [self.site, self.holder, self.operator, self.rights_manager]
         names += [m.value for m in self.owned_markers if m.kind == "source"]
+        names += list(self.aliases)
         out: list[str] = []
         for n in names:
             if n and n not in out:
@@ -193,6 +195,7 @@ class Declaration:
             "legal_basis": list(self.legal_basis),
             "rules": [r.to_json() for r in self.rules],
             "uninterpreted": list(self.uninterpreted),
+            "aliases": list(self.aliases),
             "sha256": self.sha256,
         }
 
@@ -444,8 +447,10 @@ def _classify_sentence(st: _State, raw: str) -> None:  # noqa: C901 - one patter
     s = _nfkc(raw)
     before = len(st.rules)
     tokens = s.split()
-    if s.count("|") >= 3 or (
-        len(tokens) >= 5 and all(len(t) <= 6 for t in tokens) and not re.search(r"[,，。;；:©]|\d{4}", s)
+    has_notice = bool(re.search(r"©|copyright|版权所有|all rights reserved", s, re.IGNORECASE))
+    if not has_notice and (
+        s.count("|") >= 3
+        or (len(tokens) >= 5 and all(len(t) <= 6 for t in tokens) and not re.search(r"[,，。;；:©]|\d{4}", s))
     ):
         st.rule("navigation", raw)
         return
@@ -641,6 +646,8 @@ def parse_declaration(
         _classify_sentence(st, sentence)
     if version is None:
         version = effective.isoformat() if effective else "sha-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    aliases = publisher_aliases()
+    is_publisher = any(n and _nfkc(n) in aliases for n in (st.site, st.holder, st.operator, st.manager))
     return Declaration(
         text=text,
         site=st.site,
@@ -665,6 +672,7 @@ def parse_declaration(
         rules=tuple(st.rules),
         uninterpreted=tuple(st.uninterpreted),
         sentences=tuple(sentences),
+        aliases=tuple(sorted(aliases)) if is_publisher else (),
     )
 
 
@@ -675,6 +683,22 @@ def parse_declaration(
 def publisher_rules() -> dict[str, Any]:
     """The packaged rules of the publisher (``core/rules/cri.toml``) as a dict."""
     return tomllib.loads(resources.files("newsrights.core.rules").joinpath("cri.toml").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def publisher_aliases() -> frozenset[str]:
+    """Every name the publisher goes by (``[publisher].aliases`` of ``cri.toml``), NFKC."""
+    rules = publisher_rules()
+    names = list(rules.get("publisher", {}).get("aliases", ())) + [rules["declaration"]["site"]]
+    return frozenset(_nfkc(n) for n in names)
+
+
+def is_publisher_name(name: str | None) -> bool:
+    """Is ``name`` one of the publisher's names (case-insensitive for Latin names)?"""
+    if not name:
+        return False
+    n = _nfkc(name).strip()
+    return n in publisher_aliases() or n.lower() in {a.lower() for a in publisher_aliases()}
 
 
 @lru_cache(maxsize=1)

@@ -83,7 +83,7 @@ def medium_name(name: str | None) -> str | None:
     s = re.sub(r"^(?:来源|稿源|出处|文章来源|本文来源|新闻来源|信息来源)\s*:\s*", "", _nfkc(name))
     s = _BRACKETS.sub("", s)
     s = _CHANNEL_SPLIT.split(s)[0].strip()
-    return s or None
+    return s if re.search(r"[^\W\d_]", s) else None
 
 
 def byline_medium(byline: str | None) -> str | None:
@@ -114,10 +114,10 @@ class _Evidence:
 
 
 def _is_own(name: str, decl: Declaration) -> bool:
-    n = _nfkc(name)
+    n = _nfkc(name).lower()
     if n in _GENERIC_OWN:
         return True
-    return any(n == _nfkc(o) or (len(o) >= 3 and n.startswith(_nfkc(o))) for o in decl.own_names)
+    return any(n == (o := _nfkc(own).lower()) or (len(o) >= 3 and n.startswith(o)) for own in decl.own_names)
 
 
 def _q(s: str) -> str:
@@ -143,7 +143,8 @@ def _explicit(article: Article, decl: Declaration) -> _Evidence | None:
                 return _Evidence(where, text, h)
         if _THIRD_PARTY_WORDS.search(s):
             return _Evidence(where, text, "原作者" if "原作者" in s else None)
-        if where == "copyright notice" and _COPYRIGHT.search(s):
+        if where == "copyright notice" and _COPYRIGHT.search(s) and s not in _nfkc(decl.text):
+            # a notice that is part of the declaration judged under is the site's own, not a marking
             from newsrights.core.declaration import _holder
 
             h = _holder(s)
@@ -225,8 +226,43 @@ def _describe(e: _Evidence) -> str:
     return f"{e.where} {_q(e.text)} names {e.name}"
 
 
-def classify(article: Article, declaration: Declaration) -> Ownership:
-    """Classify ``article`` under ``declaration`` (see the module docstring for the rules)."""
+def classify(article: Article, declaration: Declaration, *, publisher: Declaration | None = None) -> Ownership:
+    """Classify ``article`` under ``declaration`` (see the module docstring for the rules).
+
+    With ``publisher`` (the catalog's own declaration) and a ``declaration`` of
+    another site, the answer is given from the publisher's side: what that site
+    owns is a third party's (``third_party``, holder the site), never ``owned``.
+    """
+    result = _classify(article, declaration)
+    if publisher is None or declaration is publisher:
+        return result
+    names = set(declaration.own_names)
+    if declaration.aliases or names & set(publisher.own_names):
+        return result
+    if result.holder and _is_own(result.holder, publisher):
+        # another site's page crediting the publisher: the publisher's rules decide
+        ours = _classify(article.with_(copyright_notice=None), publisher)  # the notice is the other site's
+        return Ownership(
+            ours.class_, holder=ours.holder, marker=ours.marker,
+            reasons=ours.reasons + (f"the page is another site's but names {result.holder} as the source; judged under the {_decl_ref(publisher)}",),
+            declaration_version=ours.declaration_version,
+        )
+    if result.class_ != "owned":
+        return result
+    holder = result.holder or declaration.holder or declaration.site
+    return Ownership(
+        "third_party",
+        holder=holder,
+        reasons=result.reasons
+        + (
+            f"the page is another site's ({holder or 'its declaration names no holder'}), not {publisher.site or 'the publisher'}'s: "
+            "what it owns is a third party's",
+        ),
+        declaration_version=result.declaration_version,
+    )
+
+
+def _classify(article: Article, declaration: Declaration) -> Ownership:
     decl = declaration
     ver = decl.version
     site = decl.site or "the publisher"

@@ -31,7 +31,12 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from newsrights.core.declaration import Declaration, parse_declaration, publisher_declaration
+from newsrights.core.declaration import (
+    Declaration,
+    is_publisher_name,
+    parse_declaration,
+    publisher_declaration,
+)
 from newsrights.core.model import CHINA_TZ, Article, Ownership, Rejected
 from newsrights.core.ownership import classify
 from newsrights.errors import InputError
@@ -268,22 +273,36 @@ class _DeclarationBook:
             self.parsed_rows[row.id] = _decl_from_row(row)
         return self.parsed_rows[row.id]
 
+    def _page(self, article: Article) -> Declaration | None:
+        """The page's own declaration: its declaration block plus, when there is a block (so the
+        notice is page furniture too), its copyright notice line. A notice without a block (a ninjs
+        ``copyrightNotice``, a feed's ``rights``) is the item's own marking, for :func:`classify`."""
+        parts = [article.declaration or ""]
+        if parts[0].strip() and article.copyright_notice and article.copyright_notice not in parts[0]:
+            parts.append(article.copyright_notice)
+        text = "\n".join(p for p in parts if p.strip())
+        if not text:
+            return None
+        key = _sha(text)
+        if key not in self.page_decls:
+            self.page_decls[key] = parse_declaration(text)
+        return self.page_decls[key]
+
     def for_article(self, article: Article) -> Declaration:
+        """Registered version for the article's site and date; else the page's own declaration when
+        it names a site or holder other than the publisher; else the publisher's declaration."""
         if self.fixed is not None:
             return self.fixed
         on = _date_of(article.published)
-        page: Declaration | None = None
-        if article.declaration and article.declaration.strip():
-            key = _sha(article.declaration)
-            if key not in self.page_decls:
-                self.page_decls[key] = parse_declaration(article.declaration)
-            page = self.page_decls[key]
+        page = self._page(article)
         for site in (article.site, page.site if page else None, self.default.site):
             found = self._registered(site, on)
             if found is not None:
                 return found
-        if page is not None and page.site and page.site != self.default.site and (page.owned_markers or page.blanket):
-            return page  # another site's page, judged under that site's own declaration
+        if page is not None:
+            names = [n for n in (page.site, page.holder, page.operator) if n]
+            if names and not any(is_publisher_name(n) for n in names):
+                return page  # another site's page, judged under that site's own declaration
         return self.default
 
 
@@ -359,7 +378,7 @@ def _store_chunk(session: Session, chunk: list[_Prepared]) -> list[tuple[str, Ow
             continue
         version = 1 if row is None else row.current_version + 1
         a = p.article
-        ownership = classify(a, p.declaration)
+        ownership = classify(a, p.declaration, publisher=publisher_declaration())
         values = _version_values(p, ownership)
         if row is None:
             row = ArticleRow(id=p.id, uri=p.uri, uri_sha256=_sha(p.uri), created_at=now)

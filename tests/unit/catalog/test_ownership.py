@@ -131,3 +131,37 @@ def test_helpers() -> None:
     assert dateline_medium("新华社北京8月18日电") == "新华社"
     assert dateline_medium("中新网8月18日电") == "中新网"
     assert dateline_medium("本报讯") == "本报"
+
+
+def test_another_sites_page_is_judged_under_its_own_declaration() -> None:
+    from newsrights.services.catalog import choose_declaration
+
+    page = _art(source="证券市场红周刊", declaration="未经许可，任何人不得复制、转载、或以其他方式使用本网站的内容。",
+                copyright_notice="© 1997-2019 网易公司版权所有 About NetEase | 公司简介 | 联系方法 | 招聘信息")
+    decl = choose_declaration(page)
+    assert decl.holder == "网易公司" and decl.version != DECL.version
+    o = classify(page, decl, publisher=DECL)
+    assert o.class_ == "third_party" and o.holder == "证券市场红周刊"  # the site's own notice is not a marking
+    own = _art(declaration="本文为EDN电子技术设计 原创文章，禁止转载。")
+    d2 = choose_declaration(own)
+    assert classify(own, d2).class_ == "owned"  # from that site's side
+    o2 = classify(own, d2, publisher=DECL)  # from the publisher's side
+    assert o2.class_ == "third_party" and o2.holder == "EDN电子技术设计"
+    assert "another site's" in o2.reasons[-1]
+
+
+def test_the_publishers_own_notice_and_aliases() -> None:
+    from newsrights.services.catalog import choose_declaration
+
+    page = _art(source="国际在线", declaration=DECL.text, copyright_notice="Copyright © 2021 CRI Online. All Rights Reserved.")
+    decl = choose_declaration(page)
+    assert decl.version == DECL.version
+    assert classify(page, decl, publisher=DECL).class_ == "owned"
+    # a ninjs document's own notice (no page declaration) naming someone else is an explicit marking
+    wire = _art(source="国际在线", copyright_notice="© 2024 Reuters")
+    assert classify(wire, choose_declaration(wire), publisher=DECL).class_ == "explicit_third_party"
+    # another site's page marked 来源:国际在线 carries the publisher's content: the publisher's rules decide
+    page2 = _art(source="国际在线", declaration="未经许可不得转载。", copyright_notice="© 2024 Example Daily")
+    o = classify(page2, choose_declaration(page2), publisher=DECL)
+    assert o.class_ == "owned" and o.declaration_version == DECL.version
+    assert "another site's but names 国际在线" in o.reasons[-1]
