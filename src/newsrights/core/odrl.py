@@ -208,6 +208,12 @@ class Policy:
     targets: tuple[Asset, ...] = ()
     extra: tuple[tuple[str, str], ...] = ()
 
+    def __post_init__(self) -> None:
+        # canonical rule order (permissions, prohibitions, obligations; stable within a kind),
+        # the order JSON-LD serialises them in, so equal policies compare and hash equal
+        order = {"permission": 0, "prohibition": 1, "obligation": 2}
+        object.__setattr__(self, "rules", tuple(sorted(self.rules, key=lambda r: order[r.kind])))
+
     @property
     def permissions(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.kind == "permission")
@@ -592,6 +598,11 @@ class Registry:
     policies: tuple[PolicyVersion, ...] = ()
     default: Policy | None = None
     conflict: str = "prohibit"
+
+    def __post_init__(self) -> None:
+        # canonical order, so equal registries compare equal and hash to the same snapshot id
+        object.__setattr__(self, "parties", tuple(sorted(self.parties, key=lambda p: p.uid)))
+        object.__setattr__(self, "policies", tuple(sorted(self.policies, key=lambda v: (v.policy.uid, v.version))))
 
     def party(self, uid: str | None) -> Party | None:
         if uid is None:
