@@ -291,7 +291,7 @@ _ALL_CONTENT = re.compile(r"(?:所有内容|本网站的内容|本站内容|本�
 _ARR = re.compile(r"all rights reserved|版权所有|保留所有权", re.IGNORECASE)
 _LAW = re.compile(r"《(?P<law>[^》]{2,40}?(?:法|条例|规定|解释|办法))》")
 _ICP = re.compile(r"ICP|许可证|备案号|经营许可|公网安备", re.IGNORECASE)
-_HEADING = re.compile(r"^[^,，。;；]{0,40}(?:声明|公告|启事|说明|须知)\s*[:|]?\s*$")
+_HEADING = re.compile(r"^[^,，。;；]{0,40}(?:声明|公告|启事|说明|须知)\s*(?:\([^)]{0,12}\))?\s*[:|]?\s*$")
 _CONTACT = re.compile(
     r"(?:与|同)本(?:网|站|报|刊|台)联系|请联系|联系(?:我们|本网)|请您?发送|来函|contact us", re.IGNORECASE
 )
