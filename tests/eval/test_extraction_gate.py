@@ -38,7 +38,9 @@ def test_extraction_meets_floors(name: str, shared_data: Path) -> None:
     floors = FLOORS[name]
     cases = list(LOADERS[name](shared_data))
     assert len(cases) == floors["pages"], f"{name}: expected {floors['pages']} pages, found {len(cases)}"
-    assert _digest(cases) == floors["digest"], f"{name}: the evaluation pages changed; re-measure and re-pin the floors"
+    assert _digest(cases) == floors["digest"], (
+        f"{name}: the evaluation pages changed; re-measure and re-pin the floors"
+    )
     got = score(cases, ours)
     failures = []
     for metric, floor in floors.items():

@@ -211,7 +211,9 @@ def parse_meta_line(line: str, *, max_len: int = 220) -> MetaLine | None:
     if found:
         published = found[0]
         rest = prefix[: found[1]] + prefix[found[2] :]
-    rest = re.sub(r"(?:https?://)?[\w-]+(?:\.[\w-]+)+\S*", "", rest)  # a site's domain printed beside the date
+    rest = re.sub(
+        r"(?:https?://)?[\w-]+(?:\.[\w-]+)+\S*", "", rest
+    )  # a site's domain printed beside the date
     rest = re.sub(r"[\s|｜丨/【】\[\]]", "", rest)
     if len(rest) > 8 or re.search(r"[，。；！？,;]", rest):
         return None
@@ -283,7 +285,10 @@ def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
         inner = clean_line(m["inner"])
         by = parse_byline(inner) or find_byline(inner)
         if not by:
-            bare = re.match(rf"^(?P<n>[{_CJK}]{{2,4}}(?:[ 、][{_CJK}]{{2,4}})*?)(?:\s*[{_CJK}]{{0,6}}(?:报道|发自[{_CJK}]+))?$", inner)
+            bare = re.match(
+                rf"^(?P<n>[{_CJK}]{{2,4}}(?:[ 、][{_CJK}]{{2,4}})*?)(?:\s*[{_CJK}]{{0,6}}(?:报道|发自[{_CJK}]+))?$",
+                inner,
+            )
             if bare and not re.search(r"(?:完|图|摄|组图|资料|视频|译|注|下同|同上|\d)", bare["n"]):
                 by = bare["n"]
         if by:
@@ -296,11 +301,15 @@ _INLINE_BYLINE_RE = re.compile(
     rf"\s*[:：/｜|]?\s*(?P<names>[{_CJK}·]{{2,12}}(?:[\s、,，]+[{_CJK}·]{{2,12}})*)"
 )
 _NAME_STOP = re.compile(r"(?:发自|报道|摄影?|整理|综合|供图|受访者|通讯员|实习生|编辑|责编|来源|/|\s*$)")
-_NAME_AFTER_RE = re.compile(rf"(?P<names>[{_CJK}·]{{2,4}}(?:[\s、][{_CJK}·]{{2,4}})*)\s*/\s*(?:文|图|摄)(?![{_CJK}])")
+_NAME_AFTER_RE = re.compile(
+    rf"(?P<names>[{_CJK}·]{{2,4}}(?:[\s、][{_CJK}·]{{2,4}})*)\s*/\s*(?:文|图|摄)(?![{_CJK}])"
+)
 
 
 #: characters (function words, common nouns) that do not occur in the names of a byline
-_NOT_NAME = re.compile(r"[的了是在这那个们说就到要会对也把被让从向给和与及或等该其此位系联手记出处转载品息看文章单]")
+_NOT_NAME = re.compile(
+    r"[的了是在这那个们说就到要会对也把被让从向给和与及或等该其此位系联手记出处转载品息看文章单]"
+)
 
 
 def find_byline(line: str, *, max_len: int = 60) -> str | None:
@@ -323,7 +332,11 @@ def find_byline(line: str, *, max_len: int = 60) -> str | None:
             if place_follows and " " in names.strip():
                 names = names.strip().rsplit(" ", 1)[0]  # "彭冲 山东冠县报道": the last word is the place
         names = re.sub(r"\s+", " ", names).strip(" 、,，")
-        if len(names) >= 2 and len(names.split()[0] if names.split() else names) <= 5 and not _NOT_NAME.search(names):
+        if (
+            len(names) >= 2
+            and len(names.split()[0] if names.split() else names) <= 5
+            and not _NOT_NAME.search(names)
+        ):
             role = re.sub(r"\s*[:：/]\s*$", "", m["role"].strip())
             return f"{m['unit']}{role} {names}".strip()
     m2 = _NAME_AFTER_RE.search(s)
@@ -414,24 +427,98 @@ def is_credit_line(line: str) -> bool:
     s = clean_line(line)
     if not s or len(s) > 60:
         return False
-    if _CREDIT_RE.match(s) and not s.startswith("据") or s.startswith("据") and s.endswith(("报道", "消息")) and len(s) < 30:
+    if (
+        _CREDIT_RE.match(s)
+        and not s.startswith("据")
+        or s.startswith("据")
+        and s.endswith(("报道", "消息"))
+        and len(s) < 30
+    ):
         return True
     return False
 
 
 _FURNITURE_EXACT = {
-    "相关新闻", "相关阅读", "相关链接", "相关文章", "延伸阅读", "推荐阅读", "热点推荐", "猜你喜欢", "更多",
-    "分享到", "分享", "打印", "关闭", "关闭窗口", "返回顶部", "回到顶部", "收藏", "举报", "纠错",
-    "上一篇", "下一篇", "上一页", "下一页", "首页", "返回首页", "扫一扫", "(完)", "（完）", "【完】",
-    "[责任编辑]", "点击进入专题", "我要评论", "评论", "网友评论", "发表评论", "字号：大 中 小",
+    "相关新闻",
+    "相关阅读",
+    "相关链接",
+    "相关文章",
+    "延伸阅读",
+    "推荐阅读",
+    "热点推荐",
+    "猜你喜欢",
+    "更多",
+    "分享到",
+    "分享",
+    "打印",
+    "关闭",
+    "关闭窗口",
+    "返回顶部",
+    "回到顶部",
+    "收藏",
+    "举报",
+    "纠错",
+    "上一篇",
+    "下一篇",
+    "上一页",
+    "下一页",
+    "首页",
+    "返回首页",
+    "扫一扫",
+    "(完)",
+    "（完）",
+    "【完】",
+    "[责任编辑]",
+    "点击进入专题",
+    "我要评论",
+    "评论",
+    "网友评论",
+    "发表评论",
+    "字号：大 中 小",
 }
 _FURNITURE_START = (
-    "相关新闻", "相关阅读", "相关链接", "延伸阅读", "推荐阅读", "上一篇", "下一篇", "分享到", "扫一扫",
-    "您当前的位置", "当前位置", "您的位置", "你的位置", "所在位置", "责任编辑", "【责任编辑", "[责任编辑",
-    "(责任编辑", "（责任编辑", "编辑：", "编辑:", "(编辑", "（编辑", "【编辑", "责编", "(责编", "（责编", "【纠错】",
-    "关键词：", "关键词:", "标签：", "标签:", "Tags:", "打印本页", "【打印", "[打印", "点击排行", "返回列表",
+    "相关新闻",
+    "相关阅读",
+    "相关链接",
+    "延伸阅读",
+    "推荐阅读",
+    "上一篇",
+    "下一篇",
+    "分享到",
+    "扫一扫",
+    "您当前的位置",
+    "当前位置",
+    "您的位置",
+    "你的位置",
+    "所在位置",
+    "责任编辑",
+    "【责任编辑",
+    "[责任编辑",
+    "(责任编辑",
+    "（责任编辑",
+    "编辑：",
+    "编辑:",
+    "(编辑",
+    "（编辑",
+    "【编辑",
+    "责编",
+    "(责编",
+    "（责编",
+    "【纠错】",
+    "关键词：",
+    "关键词:",
+    "标签：",
+    "标签:",
+    "Tags:",
+    "打印本页",
+    "【打印",
+    "[打印",
+    "点击排行",
+    "返回列表",
 )
-_PAGER_RE = re.compile(r"^(?:\s|第\s*\d+\s*页|共\s*\d+\s*页|上一页|下一页|首页|尾页|末页|<<|>>|«|»|\d+|[/\\|\[\]【】])+$")
+_PAGER_RE = re.compile(
+    r"^(?:\s|第\s*\d+\s*页|共\s*\d+\s*页|上一页|下一页|首页|尾页|末页|<<|>>|«|»|\d+|[/\\|\[\]【】])+$"
+)
 _NAV_RE = re.compile(r"^(?:[^\s>»›]{1,12}\s*[>»›＞]\s*){2,}[^\s>»›]{0,20}$")
 
 
@@ -443,6 +530,8 @@ def is_furniture_line(line: str) -> bool:
         return True
     if s in _FURNITURE_EXACT:
         return True
+    if len(s) <= 1 or s.isdigit() or re.fullmatch(r"[«»<>]?\s*[A-Za-z]{3}\.?\s*[«»<>]?", s):
+        return True  # calendar cells, page numbers, single characters: widgets, not text
     if len(s) <= 60 and s.startswith(_FURNITURE_START):
         return True
     if len(s) <= 60 and _PAGER_RE.match(s) and not s.isdigit():
@@ -450,7 +539,9 @@ def is_furniture_line(line: str) -> bool:
     return len(s) <= 80 and _NAV_RE.match(s) is not None
 
 
-_RELATED_HEAD = re.compile(r"^[【\[]?(?:相关新闻|相关阅读|相关链接|相关文章|延伸阅读|推荐阅读|相关报道|热点推荐|猜你喜欢)[】\]]?\s*[:：]?$")
+_RELATED_HEAD = re.compile(
+    r"^[【\[]?(?:相关新闻|相关阅读|相关链接|相关文章|延伸阅读|推荐阅读|相关报道|热点推荐|猜你喜欢)[】\]]?\s*[:：]?$"
+)
 
 
 def is_related_heading(line: str) -> bool:
@@ -483,7 +574,11 @@ class PageParts:
 
 
 def _is_title_like(line: str) -> bool:
-    return 4 <= len(line) <= 80 and not line.endswith(("。", "！", "？", ".", "；")) and parse_meta_line(line) is None
+    return (
+        4 <= len(line) <= 80
+        and not line.endswith(("。", "！", "？", ".", "；"))
+        and parse_meta_line(line) is None
+    )
 
 
 def structure(
@@ -614,7 +709,9 @@ def structure(
         if is_credit_line(ln):
             credits.append(ln)
             continue
-        by = parse_byline(ln.strip("()（）[]【】")) or (find_byline(ln, max_len=30) if len(ln) <= 30 else None)
+        by = parse_byline(ln.strip("()（）[]【】")) or (
+            find_byline(ln, max_len=30) if len(ln) <= 30 else None
+        )
         if by and len(ln) <= 30:
             byline = byline or by
             credits.append(by)

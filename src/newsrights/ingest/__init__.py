@@ -50,7 +50,22 @@ REASONS: tuple[str, ...] = (
     "unreadable",
 )
 
-_HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p>", b"<p ", b"<title", b"<table", b"<article", b"<script", b"<link", b"<!--")
+_HTML_MARKS = (
+    b"<!doctype html",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<meta",
+    b"<div",
+    b"<p>",
+    b"<p ",
+    b"<title",
+    b"<table",
+    b"<article",
+    b"<script",
+    b"<link",
+    b"<!--",
+)
 _FEED_MARKS = (b"<rss", b"<feed", b"<rdf:rdf")
 _EXT_FORMAT = {
     ".html": "html",
@@ -83,7 +98,9 @@ def detect_format(data: bytes, *, name: str = "", content_type: str | None = Non
     if head.startswith(b"WARC/") or head.startswith(b"filedesc://"):
         return "warc"
     ct = (content_type or "").lower()
-    if head[:1] in (b"{", b"[") and ("json" in ct or not ct or name.lower().endswith((".json", ".jsonl", ".ndjson"))):
+    if head[:1] in (b"{", b"[") and (
+        "json" in ct or not ct or name.lower().endswith((".json", ".jsonl", ".ndjson"))
+    ):
         return "ninjs"
     xml_head = lower[:1024]
     if any(m in xml_head for m in _FEED_MARKS) and b"<html" not in xml_head:
@@ -108,7 +125,17 @@ def read_bytes(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> list[Article | Rejected]:
     """Read one page (or one archive/feed/JSON document) held in memory."""
-    return list(_read(data, origin=origin, name=origin, url=url, content_type=content_type, fetched=fetched, max_bytes=max_bytes))
+    return list(
+        _read(
+            data,
+            origin=origin,
+            name=origin,
+            url=url,
+            content_type=content_type,
+            fetched=fetched,
+            max_bytes=max_bytes,
+        )
+    )
 
 
 def _read(
@@ -144,8 +171,14 @@ def _read(
                 yield Rejected(origin, inner.reason, inner.detail)
                 return
             yield from _read(
-                inner, origin=origin, name=name.removesuffix(".gz"), url=url, content_type=None,
-                fetched=fetched, max_bytes=max_bytes, depth=depth + 1,
+                inner,
+                origin=origin,
+                name=name.removesuffix(".gz"),
+                url=url,
+                content_type=None,
+                fetched=fetched,
+                max_bytes=max_bytes,
+                depth=depth + 1,
             )
             return
         if fmt == "warc":
@@ -223,7 +256,11 @@ def read_path(
     p = Path(path)
     if p.is_dir():
         files = sorted(
-            (f for f in p.rglob("*") if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)),
+            (
+                f
+                for f in p.rglob("*")
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            ),
             key=lambda f: f.relative_to(p).as_posix(),
         )
         for f in files:
@@ -265,4 +302,6 @@ def _read_file(f: Path, max_bytes: int) -> Iterator[Article | Rejected]:
     except OSError as exc:
         yield Rejected(origin, "unreadable", str(exc))
         return
-    yield from _read(data, origin=origin, name=name, url=None, content_type=None, fetched=None, max_bytes=max_bytes)
+    yield from _read(
+        data, origin=origin, name=name, url=None, content_type=None, fetched=None, max_bytes=max_bytes
+    )

@@ -50,7 +50,9 @@ _COMMON = set(
     "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理世车"
     "們為個來說國時會對經過發學機關這樣還點應沒實現電開動種與進當產業從問題長體員並於讓將們區頭間麼後義來記隊變無"
 )
-_MOJIBAKE_RE = re.compile("[\u00c2\u00c3\u00e2\u00e5\u00e6\u00e7\u00e8\u00e9][\u0080-\u00bf\u0152-\u0178\u2013-\u203a\u20ac\u2122]")
+_MOJIBAKE_RE = re.compile(
+    "[\u00c2\u00c3\u00e2\u00e5\u00e6\u00e7\u00e8\u00e9][\u0080-\u00bf\u0152-\u0178\u2013-\u203a\u20ac\u2122]"
+)
 
 
 def normalise_charset(name: str | None) -> str | None:
@@ -150,7 +152,11 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         return b5, "big5hkscs"
     for codec in ("utf-8", "gb18030"):
         text = _lenient(data, codec)
-        if text is not None and not _looks_wrong(text, codec) and (codec == "utf-8" or _common_score(text) > 0.2):
+        if (
+            text is not None
+            and not _looks_wrong(text, codec)
+            and (codec == "utf-8" or _common_score(text) > 0.2)
+        ):
             return text, codec
     try:
         from charset_normalizer import from_bytes
@@ -158,7 +164,11 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         best = from_bytes(data[:200_000]).best()
         if best is not None and best.encoding:
             guess = normalise_charset(best.encoding) or best.encoding
-            text = _strict(data, guess) if not guess.startswith(("utf_16", "utf-16", "utf_32", "utf-32")) else None
+            text = (
+                _strict(data, guess)
+                if not guess.startswith(("utf_16", "utf-16", "utf_32", "utf-32"))
+                else None
+            )
             if text is not None and _plausible(text):
                 return text, guess
     except Exception:  # pragma: no cover - detector failure is not fatal, we fall through
@@ -184,7 +194,9 @@ def _plausible(text: str) -> bool:
     for c in sample:
         cat = unicodedata.category(c)
         if cat[0] in "LNPZ" or c in "\n\r\t" or cat == "Sm" or cat == "Sc":
-            if "\uff61" <= c <= "\uff9f" or c == "\ufeff":  # half-width katakana, stray BOMs: typical mojibake
+            if (
+                "\uff61" <= c <= "\uff9f" or c == "\ufeff"
+            ):  # half-width katakana, stray BOMs: typical mojibake
                 odd += 1
             continue
         odd += 1

@@ -138,9 +138,13 @@ def load_cwced(root: Path) -> Iterator[Case]:
         author = (base / "author" / f"{uid}.txt").read_text(encoding="utf-8", errors="replace").strip()
         date = (base / "date" / f"{uid}.txt").read_text(encoding="utf-8", errors="replace").strip()
         yield Case(
-            "cwced", uid, f.read_bytes(),
+            "cwced",
+            uid,
+            f.read_bytes(),
             text=(base / "cleaned" / f"{uid}.txt").read_text(encoding="utf-8", errors="replace"),
-            date=date if re.match(r"^\d{4}", date) else None,  # "UNKNOWN" (and one typo'd/misfiled value) state no date
+            date=date
+            if re.match(r"^\d{4}", date)
+            else None,  # "UNKNOWN" (and one typo'd/misfiled value) state no date
             authors=[] if author.upper() == "UNKNOWN" or not author else [author],
         )
 
@@ -151,7 +155,9 @@ def load_readability(root: Path) -> Iterator[Case]:
         meta = json.loads((d / "expected-metadata.json").read_text(encoding="utf-8"))
         byline = meta.get("byline")
         yield Case(
-            "readability", d.name, (d / "source.html").read_bytes(),
+            "readability",
+            d.name,
+            (d / "source.html").read_bytes(),
             text=_html_text((d / "expected.html").read_text(encoding="utf-8")),
             title=meta.get("title"),
             date=meta.get("publishedTime"),
@@ -174,7 +180,9 @@ def load_fundus(root: Path) -> Iterator[Case]:
                     paras.extend(sec.get("headline") or [])
                     paras.extend(sec.get("paragraphs") or [])
                 yield Case(
-                    f"fundus-{country.name}", f.name, gzip.decompress(f.read_bytes()),
+                    f"fundus-{country.name}",
+                    f.name,
+                    gzip.decompress(f.read_bytes()),
                     url=(meta.get(f.name) or {}).get("url"),
                     text="\n".join(paras),
                     title=e.get("title"),
@@ -188,7 +196,10 @@ def load_trafilatura_eval(root: Path) -> Iterator[Case]:
     data = json.loads((base / "evaldata_subset.json").read_text(encoding="utf-8"))
     for url, e in sorted(data.items()):
         yield Case(
-            "trafilatura_eval", e["file"], (base / e["file"]).read_bytes(), url=url,
+            "trafilatura_eval",
+            e["file"],
+            (base / e["file"]).read_bytes(),
+            url=url,
             title=e.get("title") or None,
             date=e.get("date") or None,
             authors=[e["author"]] if e.get("author") else [],

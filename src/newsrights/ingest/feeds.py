@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from newsrights.core.metadata import clean_line, parse_datetime, structure
@@ -32,7 +32,7 @@ def _entry_time(entry: Any) -> datetime | None:
             if dt:
                 return dt
         if parsed:
-            return datetime.fromtimestamp(time.mktime(parsed) - time.timezone, tz=timezone.utc)
+            return datetime.fromtimestamp(time.mktime(parsed) - time.timezone, tz=UTC)
     return None
 
 

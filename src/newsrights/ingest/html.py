@@ -58,7 +58,19 @@ _BLOCK_TAGS = (
     "p,div,br,li,ul,ol,tr,td,th,table,h1,h2,h3,h4,h5,h6,section,article,header,footer,"
     "nav,aside,blockquote,pre,dd,dt,dl,figure,figcaption,center,form,hr,tbody,thead,main"
 )
-_DROP_TAGS = ["script", "style", "noscript", "template", "iframe", "svg", "object", "select", "option", "textarea", "button"]
+_DROP_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "object",
+    "select",
+    "option",
+    "textarea",
+    "button",
+]
 
 
 def _tree(html: bytes | str) -> LexborHTMLParser:
@@ -104,7 +116,17 @@ def _meta(tree: LexborHTMLParser) -> dict[str, str]:
     out: dict[str, str] = {}
     for node in tree.css("meta"):
         attrs = node.attributes
-        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or attrs.get("http-equiv") or "").strip().lower()
+        key = (
+            (
+                attrs.get("property")
+                or attrs.get("name")
+                or attrs.get("itemprop")
+                or attrs.get("http-equiv")
+                or ""
+            )
+            .strip()
+            .lower()
+        )
         val = (attrs.get("content") or "").strip()
         if key and val and key not in out:
             out[key] = val
@@ -166,12 +188,16 @@ def _strip_site_suffix(title: str) -> str:
     return t
 
 
-def _choose_title(tree: LexborHTMLParser, meta: dict[str, str], ld: dict[str, Any], traf_title: str | None) -> str | None:
+def _choose_title(
+    tree: LexborHTMLParser, meta: dict[str, str], ld: dict[str, Any], traf_title: str | None
+) -> str | None:
     title = _choose_title_raw(tree, meta, ld, traf_title)
     return clean_line(html_lib.unescape(title)) or None if title else None
 
 
-def _choose_title_raw(tree: LexborHTMLParser, meta: dict[str, str], ld: dict[str, Any], traf_title: str | None) -> str | None:
+def _choose_title_raw(
+    tree: LexborHTMLParser, meta: dict[str, str], ld: dict[str, Any], traf_title: str | None
+) -> str | None:
     head_title = ""
     node = tree.css_first("title")
     if node is not None:
@@ -309,7 +335,12 @@ def _extract_main(html_text: str, url: str | None) -> tuple[list[str], Any]:
         import trafilatura
 
         doc = trafilatura.bare_extraction(
-            html_text, url=url, with_metadata=False, include_comments=False, include_tables=True, favor_precision=True
+            html_text,
+            url=url,
+            with_metadata=False,
+            include_comments=False,
+            include_tables=True,
+            favor_precision=True,
         )
     except Exception as exc:  # trafilatura raises on odd markup; fall back, say why
         log.debug("trafilatura failed: %s", exc)
@@ -385,13 +416,19 @@ def article_from_html(
     tree = LexborHTMLParser(text)
     meta = _meta(tree)
     ld = _jsonld(tree)
-    lang = (tree.css_first("html").attributes.get("lang") if tree.css_first("html") is not None else None) or meta.get("og:locale")
+    lang = (
+        tree.css_first("html").attributes.get("lang") if tree.css_first("html") is not None else None
+    ) or meta.get("og:locale")
     title = _choose_title(tree, meta, ld, None)
     page_lines = _lines_of(tree)  # mutates the tree: everything read from it comes before
     main_lines, doc = _extract_main(text, url)
     main_size = sum(len(x) for x in main_lines if len(x) >= 20)
     dense = _dense_block(page_lines)
-    if main_size < 1000 and sum(len(x) for x in dense) * DENSE_SHARE > main_size and cjk_ratio("".join(dense)) > 0.3:
+    if (
+        main_size < 1000
+        and sum(len(x) for x in dense) * DENSE_SHARE > main_size
+        and cjk_ratio("".join(dense)) > 0.3
+    ):
         # trafilatura missed the article (old table layouts): take the densest run of long lines
         main_lines = dense
     if title is None and doc is not None and getattr(doc, "title", None):
@@ -490,7 +527,11 @@ def _first_stamp(lines: list[str]) -> datetime | None:
         found = find_date(ln)
         if found is None or found[0].year < 1990:
             continue
-        matched = ln[found[1] : found[2]] if ln.isascii() else unicodedata.normalize("NFKC", ln)[found[1] : found[2]]
+        matched = (
+            ln[found[1] : found[2]]
+            if ln.isascii()
+            else unicodedata.normalize("NFKC", ln)[found[1] : found[2]]
+        )
         if re.search(r"\d[:：时]\d", matched):
             return found[0]
         day_only = day_only or found[0]
@@ -534,7 +575,13 @@ def _flip_name(value: str | None) -> str | None:
 def _plausible_author(value: str, meta: dict[str, str], ld: dict[str, Any]) -> bool:
     """A person's name, not a URL, an id, the site or publisher name."""
     v = value.strip()
-    if not v or len(v) > 80 or re.search(r"https?:|www|[=<>{}\"@]", v, re.I) or v.isdigit() or re.fullmatch(r"[\d\W_]+", v):
+    if (
+        not v
+        or len(v) > 80
+        or re.search(r"https?:|www|[=<>{}\"@]", v, re.I)
+        or v.isdigit()
+        or re.fullmatch(r"[\d\W_]+", v)
+    ):
         return False
     site_names = {meta.get("og:site_name", ""), _names(ld.get("publisher")) or ""}
     return v not in site_names

@@ -120,7 +120,9 @@ def _headlines(doc: dict[str, Any]) -> tuple[str | None, str | None]:
             elif role in ("main", "headline", "title") and value and not title:
                 title = value
         if not title:
-            title = next((_text(h.get("value")) for h in hl if isinstance(h, dict) and _text(h.get("value"))), None)
+            title = next(
+                (_text(h.get("value")) for h in hl if isinstance(h, dict) and _text(h.get("value"))), None
+            )
     return title, original
 
 
@@ -133,8 +135,12 @@ def _bodies(doc: dict[str, Any]) -> list[str]:
         return _html_paragraphs(html)
     bodies = doc.get("bodies")
     if isinstance(bodies, list):
-        plain = [b for b in bodies if isinstance(b, dict) and "html" not in str(b.get("contentType") or "").lower()]
-        htmls = [b for b in bodies if isinstance(b, dict) and "html" in str(b.get("contentType") or "").lower()]
+        plain = [
+            b for b in bodies if isinstance(b, dict) and "html" not in str(b.get("contentType") or "").lower()
+        ]
+        htmls = [
+            b for b in bodies if isinstance(b, dict) and "html" in str(b.get("contentType") or "").lower()
+        ]
         for b in plain:
             if isinstance(b.get("value"), str) and b["value"].strip():
                 return b["value"].splitlines()
@@ -151,7 +157,19 @@ def article_from_ninjs(doc: dict[str, Any], *, origin: str, raw: bytes | None = 
     parts = structure(paragraphs, title=title, take_title=False)
     if not parts.body:
         return Rejected(origin, "no_body", "the ninjs document has no body_text, body_html or bodies")
-    published = parse_datetime(_text(_get(doc, "firstcreated", "firstCreated", "versioncreated", "versionCreated", "contentcreated", "contentCreated")))
+    published = parse_datetime(
+        _text(
+            _get(
+                doc,
+                "firstcreated",
+                "firstCreated",
+                "versioncreated",
+                "versionCreated",
+                "contentcreated",
+                "contentCreated",
+            )
+        )
+    )
     byline = _text(_get(doc, "byline", "by", "bylines")) or parts.byline
     holder = _text(_get(doc, "copyrightholder", "copyrightHolder"))
     notice = _text(_get(doc, "copyrightnotice", "copyrightNotice"))

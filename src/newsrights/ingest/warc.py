@@ -81,23 +81,35 @@ def read_warc_stream(stream: BinaryIO, *, origin: str, max_bytes: int) -> Iterat
             url = record.rec_headers.get_header("WARC-Target-URI")
             fetched = parse_datetime(record.rec_headers.get_header("WARC-Date"))
             yield from _read(
-                payload, origin=rec_origin, name=url or "", url=url, content_type=page or None,
-                fetched=fetched, max_bytes=max_bytes,
+                payload,
+                origin=rec_origin,
+                name=url or "",
+                url=url,
+                content_type=page or None,
+                fetched=fetched,
+                max_bytes=max_bytes,
             )
         if it.gzip_member_complete is False:
             yield _truncated(origin, _last_offset(it, offset), seen)
             return
         if it.err_count:
             yield Rejected(
-                f"{origin}#{max(offset, 0)}", "truncated_warc",
+                f"{origin}#{max(offset, 0)}",
+                "truncated_warc",
                 f"{it.err_count} record(s) shorter or longer than their Content-Length: truncated or damaged archive",
             )
     except (EOFError, zlib.error) as exc:
         offset = _last_offset(it, offset)
-        yield Rejected(f"{origin}#{offset}", "truncated_warc", f"archive ends inside a record after {seen} page(s): {exc}")
+        yield Rejected(
+            f"{origin}#{offset}",
+            "truncated_warc",
+            f"archive ends inside a record after {seen} page(s): {exc}",
+        )
     except ArchiveLoadFailed as exc:
         offset = _last_offset(it, offset)
-        reason = "truncated_warc" if "truncat" in str(exc).lower() or "eof" in str(exc).lower() else "bad_warc"
+        reason = (
+            "truncated_warc" if "truncat" in str(exc).lower() or "eof" in str(exc).lower() else "bad_warc"
+        )
         yield Rejected(f"{origin}#{offset}", reason, f"after {seen} page(s): {exc}")
     except Exception as exc:  # warcio raises plain ValueError/KeyError/etc. on damaged headers
         yield Rejected(f"{origin}#{offset}", "bad_warc", f"after {seen} page(s): {type(exc).__name__}: {exc}")
@@ -143,7 +155,8 @@ def _drain_short(record) -> bool:  # type: ignore[no-untyped-def]
 
 def _truncated(origin: str, offset: int, seen: int) -> Rejected:
     return Rejected(
-        f"{origin}#{offset}", "truncated_warc",
+        f"{origin}#{offset}",
+        "truncated_warc",
         f"the archive ends inside the record at offset {offset} (after {seen} page(s)); "
         "the file was cut short: re-fetch or re-copy it",
     )

@@ -22,7 +22,9 @@ def test_each_bad_input_has_its_reason(tmp_path: Path) -> None:
     (tmp_path / "03_binary.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
     (tmp_path / "04_good.txt").write_bytes(PAGE)
     (tmp_path / "05_undecodable.txt").write_bytes(bytes([0x81, 0x30, 0xFF, 0xFE, 0x80, 0xFF]) * 200)
-    (tmp_path / "06_no_body.html").write_bytes(b"<html><head><title>only a title</title></head><body></body></html>")
+    (tmp_path / "06_no_body.html").write_bytes(
+        b"<html><head><title>only a title</title></head><body></body></html>"
+    )
     (tmp_path / "07_bad.json").write_bytes(b'{"headline": "x", "body_text": ')
     (tmp_path / "08_trunc.warc").write_bytes(
         b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://x/\r\nContent-Type: application/http; msgtype=response\r\n"
@@ -31,14 +33,27 @@ def test_each_bad_input_has_its_reason(tmp_path: Path) -> None:
     )
     (tmp_path / "09_good_again.txt").write_bytes(PAGE)
     items = list(read_path(tmp_path))
-    assert _reasons(items) == ["empty", "empty", "binary", "ok", "bad_encoding", "no_body", "bad_json", "truncated_warc", "ok"]
+    assert _reasons(items) == [
+        "empty",
+        "empty",
+        "binary",
+        "ok",
+        "bad_encoding",
+        "no_body",
+        "bad_json",
+        "truncated_warc",
+        "ok",
+    ]
     for i in items:
         if isinstance(i, Rejected):
             assert i.reason in REASONS and i.origin.startswith(str(tmp_path)) and i.detail
 
 
 def test_no_title_or_date_is_not_a_rejection() -> None:
-    (a,) = read_bytes("8月18日，某市召开经济工作会议，研究部署下半年经济工作。会议指出，上半年全市经济运行总体平稳。".encode(), origin="x")
+    (a,) = read_bytes(
+        "8月18日，某市召开经济工作会议，研究部署下半年经济工作。会议指出，上半年全市经济运行总体平稳。".encode(),
+        origin="x",
+    )
     assert isinstance(a, Article) and a.published is None and a.title is None and a.body
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -49,7 +49,10 @@ def _one(items: list[Article | Rejected]) -> Article:
     return arts[0]
 
 
-@pytest.mark.parametrize(("charset", "declared"), [("utf-8", None), ("gb18030", "gbk"), ("gb18030", "utf-8"), ("big5", "big5"), ("big5", None)])
+@pytest.mark.parametrize(
+    ("charset", "declared"),
+    [("utf-8", None), ("gb18030", "gbk"), ("gb18030", "utf-8"), ("big5", "big5"), ("big5", None)],
+)
 def test_html_page_in_any_charset(charset: str, declared: str | None) -> None:
     data = news_html(charset, declared) if charset != "big5" else _big5_page(declared)
     a = _one(read_bytes(data, origin="page.html", url="https://news.example/1.html"))
@@ -120,7 +123,7 @@ def test_ninjs_2_lowercase() -> None:
     a = _one(read_bytes(json.dumps(doc, ensure_ascii=False).encode(), origin="a.json"))
     assert a.title == "某市召开经济工作会议"
     assert a.uri == "urn:cri:2021:1"
-    assert a.published == datetime(2021, 8, 19, 1, 40, tzinfo=timezone.utc)
+    assert a.published == datetime(2021, 8, 19, 1, 40, tzinfo=UTC)
     assert a.byline == "记者 张三"
     assert a.copyright_notice == "© 国际在线"
     assert ("usage_terms", "未经授权不得转载") in a.extra
@@ -160,7 +163,9 @@ def test_ninjs_json_lines_with_a_bad_line() -> None:
     ]
     items = read_bytes("\n".join(lines).encode(), origin="c.jsonl")
     assert [type(i).__name__ for i in items] == ["Article", "Rejected", "Article"]
-    assert isinstance(items[1], Rejected) and items[1].reason == "bad_json" and items[1].origin == "c.jsonl#L2"
+    assert (
+        isinstance(items[1], Rejected) and items[1].reason == "bad_json" and items[1].origin == "c.jsonl#L2"
+    )
 
 
 def _warc(pages: list[tuple[str, bytes]]) -> bytes:
@@ -170,11 +175,17 @@ def _warc(pages: list[tuple[str, bytes]]) -> bytes:
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True)
     for url, html in pages:
-        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        headers = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+        )
         rec = writer.create_warc_record(url, "response", payload=io.BytesIO(html), http_headers=headers)
         writer.write_record(rec)
         img = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url + ".png", "response", payload=io.BytesIO(b"\x89PNG...."), http_headers=img))
+        writer.write_record(
+            writer.create_warc_record(
+                url + ".png", "response", payload=io.BytesIO(b"\x89PNG...."), http_headers=img
+            )
+        )
     return buf.getvalue()
 
 
@@ -210,28 +221,34 @@ def test_rss_and_atom_feeds() -> None:
     rss = f"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>国际在线</title>
 <copyright>© 国际在线</copyright>
 <item><title>某市召开经济工作会议</title><link>https://a.example/1</link><guid>urn:1</guid>
-<pubDate>Thu, 19 Aug 2021 01:40:53 GMT</pubDate><description><![CDATA[{''.join(f'<p>{p}</p>' for p in BODY)}]]></description></item>
+<pubDate>Thu, 19 Aug 2021 01:40:53 GMT</pubDate><description><![CDATA[{"".join(f"<p>{p}</p>" for p in BODY)}]]></description></item>
 <item><title>空条目</title><link>https://a.example/2</link></item>
 </channel></rss>""".encode()
     items = read_bytes(rss, origin="feed.xml")
     a, r = items
     assert isinstance(a, Article) and isinstance(r, Rejected) and r.reason == "no_body"
     assert a.title == "某市召开经济工作会议" and a.url == "https://a.example/1" and a.uri == "urn:1"
-    assert a.published == datetime(2021, 8, 19, 1, 40, 53, tzinfo=timezone.utc)
+    assert a.published == datetime(2021, 8, 19, 1, 40, 53, tzinfo=UTC)
     assert a.dateline == "国际在线消息" and len(a.body) == 4
     assert a.copyright_notice == "© 国际在线"
     atom = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>站点</title>
 <entry><title>标题</title><id>tag:x,2021:1</id><updated>2021-08-19T09:40:53+08:00</updated>
 <author><name>张三</name></author><content type="html">&lt;p&gt;会议指出，上半年全市经济运行总体平稳。&lt;/p&gt;</content></entry></feed>""".encode()
     (b,) = read_bytes(atom, origin="atom.xml")
-    assert isinstance(b, Article) and b.byline == "张三" and b.body == ("会议指出，上半年全市经济运行总体平稳。",)
+    assert (
+        isinstance(b, Article)
+        and b.byline == "张三"
+        and b.body == ("会议指出，上半年全市经济运行总体平稳。",)
+    )
 
 
 def test_folder_recursive_sorted_and_gzip(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "page.html.gz").write_bytes(gzip.compress(news_html()))
     (tmp_path / "a.txt").write_text("标题一\n\n" + "\n\n".join(BODY), encoding="utf-8")
-    (tmp_path / "c.json").write_text(json.dumps({"headline": "三", "body_text": BODY[2]}, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "c.json").write_text(
+        json.dumps({"headline": "三", "body_text": BODY[2]}, ensure_ascii=False), encoding="utf-8"
+    )
     (tmp_path / ".hidden.txt").write_text("不读", encoding="utf-8")
     (tmp_path / "z.bin").write_bytes(b"\x00\x01\x02" * 100)
     items = list(read_path(tmp_path))

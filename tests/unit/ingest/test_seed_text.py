@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from newsrights.core.model import Article
@@ -23,7 +23,7 @@ def test_seed_page_fields(seed_page: Path) -> None:
     assert a.published is not None
     assert a.published.isoformat() == "2021-08-19T09:40:53+08:00"
     assert a.published.utcoffset() == timedelta(hours=8)
-    assert a.published == datetime(2021, 8, 19, 1, 40, 53, tzinfo=timezone.utc)
+    assert a.published == datetime(2021, 8, 19, 1, 40, 53, tzinfo=UTC)
     assert a.source == "辽宁日报"
     assert a.editor == "王巍"
     assert a.responsible_editor == "李胜兰"
@@ -38,7 +38,10 @@ def test_seed_page_body(seed_page: Path) -> None:
     a = _seed(seed_page)
     assert len(a.body) == 8
     assert a.body[0].startswith("8月18日,辽宁省第二批政法队伍教育整顿动员部署会议在沈阳召开。")
-    assert a.body[-1] == "会前,省政法队伍教育整顿领导小组召开第六次会议,听取有关情况,审议有关文件,研究部署下步工作。"
+    assert (
+        a.body[-1]
+        == "会前,省政法队伍教育整顿领导小组召开第六次会议,听取有关情况,审议有关文件,研究部署下步工作。"
+    )
     assert a.body[6] == "会议以电视电话会议形式召开,各市设分会场。"
     text = a.text
     assert "原标题" not in text
