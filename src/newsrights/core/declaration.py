@@ -202,7 +202,9 @@ class Declaration:
     @classmethod
     def from_json(cls, d: dict[str, Any], text: str | None = None) -> Declaration:
         """Rebuild a declaration stored with :meth:`to_json` (the text is re-parsed when given)."""
-        txt = text if text is not None else d.get("text", "")
+        txt = text if text is not None else d.get("text")
+        if not txt:
+            raise ConfigError("Declaration.from_json needs the declaration text (to_json() does not carry it)")
         eff = d.get("effective")
         return parse_declaration(
             txt, site=d.get("site"), effective=date.fromisoformat(eff) if eff else None, version=d.get("version")

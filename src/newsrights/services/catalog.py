@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -215,8 +216,14 @@ def add_declaration(
     return decl
 
 
+@lru_cache(maxsize=256)
+def _parse_cached(text: str, site: str, effective: date | None, version: str) -> Declaration:
+    return parse_declaration(text, site=site, effective=effective, version=version)
+
+
 def _decl_from_row(row: DeclarationRow) -> Declaration:
-    return parse_declaration(row.text, site=row.site_id, effective=row.effective, version=row.version)
+    """The stored declaration, parsed again from its text (cached: parsing is pure)."""
+    return _parse_cached(row.text, row.site_id, row.effective, row.version)
 
 
 def _pick(rows: list[DeclarationRow], on: date | None) -> DeclarationRow | None:
