@@ -71,7 +71,6 @@ BEHAVIOURS = {
 
 #: The outcome each page of the site must end with (``None`` reason: any).
 EXPECTED = {
-    "/": ("no_match", None),
     "/reprint-a.html": ("matched", None),
     "/reprint-b.html": ("matched", None),
     "/excerpt.html": ("matched", None),

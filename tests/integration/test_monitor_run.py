@@ -7,6 +7,7 @@ tests pin the run machinery; ``test_monitor_scan.py`` runs the real scanner.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from newsrights.crawl.capture import read_capture, verify
 from newsrights.crawl.fetcher import FetchConfig
 from newsrights.crawl.local_site import serve_folder
 from newsrights.crawl.sources import MonitorConfig, Source
-from newsrights.services.monitor import PageResult, page_outcomes, run_monitor
+from newsrights.services.monitor import Analysis, PageResult, page_outcomes, run_monitor
 from newsrights.storage.db import open_db
 from newsrights.storage.tables.monitoring import MonitorPageRow
 from tests.integration.monitor_site import ARTICLES, BEHAVIOURS, EXPECTED, build_site
@@ -37,8 +38,7 @@ class ParagraphProcessor:
     def __init__(self) -> None:
         self.calls = 0
 
-    def process(self, session: Session, *, url: str, body: bytes, content_type: str | None,
-                fetched: datetime | None, capture: str | None) -> PageResult:
+    def analyse(self, *, url: str, body: bytes, content_type: str | None, fetched: datetime | None) -> Analysis:
         from newsrights.ingest import read_bytes
 
         self.calls += 1
@@ -46,15 +46,20 @@ class ParagraphProcessor:
         arts = [a for a in items if isinstance(a, Article)]
         if not arts:
             rej = next(r for r in items if isinstance(r, Rejected))
-            return PageResult("rejected", rej.reason, rej.detail)
+            return Analysis("rejected", rej.reason, rej.detail)
         text = "".join(a.text for a in arts)
-        out = []
-        for n, (aid, (_title, paras)) in enumerate(sorted(ARTICLES.items())):
+        found = []
+        for aid, (_title, paras) in sorted(ARTICLES.items()):
             if any(p[6:30] in text for p in paras):
                 f = Finding(page_url=url, article_id=aid, article_uri=aid, label="whole", article_coverage=1.0,
-                            page_coverage=1.0, spans=(), params="test", verdict="unlicensed", capture=capture)
-                out.append((hash((url, aid)) % 1_000_000 + n, f))
-        return PageResult("matched" if out else "no_match", findings=out)
+                            page_coverage=1.0, spans=(), params="test", verdict="unlicensed")
+                found.append((arts[0], [f]))
+        return Analysis("matched" if found else "no_match", items=found, raw=body)
+
+    def store(self, session: Session, analysis: Analysis, *, capture: str | None) -> PageResult:
+        out = [(int(hashlib.sha256(f"{f.page_url} {f.article_id}".encode()).hexdigest()[:7], 16), f)
+               for _, fs in analysis.items for f in fs]
+        return PageResult(analysis.outcome, analysis.reason, analysis.detail, out)
 
 
 @pytest.fixture

@@ -54,6 +54,7 @@ from newsrights.core.model import Article, Finding, Rejected
 from newsrights.crawl.capture import CaptureWriter, read_capture
 from newsrights.crawl.fetcher import Fetcher, FetchResult, sniff
 from newsrights.crawl.sources import (
+    ArchivedPage,
     MonitorConfig,
     Source,
     extract_links,
@@ -70,6 +71,8 @@ from newsrights.storage.tables.monitoring import MonitorFindingRow, MonitorPageR
 log = logging.getLogger(__name__)
 
 OUTCOMES = ("matched", "no_match", "rejected", "fetch_error", "discovered")
+#: Archive records processed per transaction (a failure redoes the batch record by record).
+ARCHIVE_BATCH = 100
 
 
 # ----------------------------------------------------------------------------- processing seam
@@ -85,19 +88,37 @@ class PageResult:
     findings: list[tuple[int, Finding]] = field(default_factory=list)
 
 
+@dataclass
+class Analysis:
+    """A page read and matched, not yet stored: ``items`` are the articles read with their findings."""
+
+    outcome: str
+    reason: str | None = None
+    detail: str = ""
+    items: list[tuple[Article, list[Finding]]] = field(default_factory=list)
+    raw: bytes | None = None
+    content_type: str | None = None
+
+
 class PageProcessor(Protocol):
-    def process(
-        self, session: Session, *, url: str, body: bytes, content_type: str | None,
-        fetched: datetime | None, capture: str | None,
-    ) -> PageResult: ...
+    """Two steps, so the run can hold one transaction for the writes only.
+
+    ``analyse`` reads and matches a page and must not write through the run's
+    session (it may commit its own work, e.g. verdict snapshots); ``store``
+    records the findings in the run's transaction and returns their ids.
+    """
+
+    def analyse(self, *, url: str, body: bytes, content_type: str | None, fetched: datetime | None) -> Analysis: ...
+
+    def store(self, session: Session, analysis: Analysis, *, capture: str | None) -> PageResult: ...
 
 
 class ScanProcessor:
     """The real pipeline: ``ingest.read_bytes`` → ``Scanner.scan_page`` → ``Scanner.record``.
 
-    When the scanner exposes its detector, an HTML page is first checked on its
-    cheap ``fast_text``; careful extraction runs only when that finds a copy
-    (most pages of the web match nothing).
+    An HTML page is first reduced to its cheap ``fast_text``; when that has no
+    candidate article (most pages of the web), the page is ``no_match`` without
+    the careful extraction.
     """
 
     def __init__(self, factory: sessionmaker[Session], params: Any = None) -> None:
@@ -120,30 +141,34 @@ class ScanProcessor:
             return False
         return bool(self.scanner.candidates_for_text(f"{title or ''}\n{text}") == 0)
 
-    def process(
-        self, session: Session, *, url: str, body: bytes, content_type: str | None,
-        fetched: datetime | None, capture: str | None,
-    ) -> PageResult:
+    def analyse(self, *, url: str, body: bytes, content_type: str | None, fetched: datetime | None) -> Analysis:
         from newsrights.ingest import read_bytes
 
         if self._prefilter_says_no(body, content_type):
-            return PageResult("no_match", detail="no candidate in the cheap text")
+            return Analysis("no_match", detail="no candidate in the cheap text")
         items = read_bytes(body, origin=url, url=url, content_type=content_type, fetched=fetched)
         articles = [a for a in items if isinstance(a, Article)]
         if not articles:
             rej = next((r for r in items if isinstance(r, Rejected)), None)
-            return PageResult("rejected", rej.reason if rej else "no_article", rej.detail if rej else "")
-        out: list[tuple[int, Finding]] = []
+            return Analysis("rejected", rej.reason if rej else "no_article", rej.detail if rej else "")
+        found: list[tuple[Article, list[Finding]]] = []
         for art in articles:
             if art.url is None:
                 art = art.with_(url=url)
-            findings = self.scanner.scan_page(art, raw=body, content_type=content_type)
-            findings = [_with_capture(f, capture) for f in findings if f.label != "not_derived"]
-            if not findings:
-                continue
-            ids = self.scanner.record(session, art, findings, raw=body, capture=capture, content_type=content_type)
+            findings = [f for f in self.scanner.scan_page(art, raw=body, content_type=content_type)
+                        if f.label != "not_derived"]
+            if findings:
+                found.append((art, findings))
+        return Analysis("matched" if found else "no_match", items=found, raw=body, content_type=content_type)
+
+    def store(self, session: Session, analysis: Analysis, *, capture: str | None) -> PageResult:
+        out: list[tuple[int, Finding]] = []
+        for art, findings in analysis.items:
+            findings = [_with_capture(f, capture) for f in findings]
+            ids = self.scanner.record(session, art, findings, raw=analysis.raw, capture=capture,
+                                      content_type=analysis.content_type)
             out.extend(zip(ids, findings, strict=True))
-        return PageResult("matched" if out else "no_match", findings=out)
+        return PageResult(analysis.outcome, analysis.reason, analysis.detail, out)
 
 
 def _with_capture(f: Finding, capture: str | None) -> Finding:
@@ -359,10 +384,11 @@ class MonitorRun:
 
     def _process(self, row_id: int, kind: str, depth: int, url: str, body: bytes, ctype: str | None,
                  fetched: datetime | None, capture: str | None) -> str:
-        """Discover links or scan the page; commit outcome, children and findings together."""
+        """Discover links or analyse the page, then commit outcome, children and findings together."""
         try:
+            step = self._analyse(kind, depth, url, body, ctype, fetched)
             with transaction(self.factory) as s:
-                outcome = self._process_in(s, row_id, kind, depth, url, body, ctype, fetched, capture)
+                outcome = self._store(s, row_id, step, capture)
         except Exception as exc:  # noqa: BLE001 - one bad page never stops the run; recorded below
             log.exception("processing %s failed", url)
             outcome = "rejected"
@@ -372,34 +398,42 @@ class MonitorRun:
         self._progress(url, outcome)
         return outcome
 
-    def _process_in(self, s: Session, row_id: int, kind: str, depth: int, url: str, body: bytes,
-                    ctype: str | None, fetched: datetime | None, capture: str | None) -> str:
+    def _analyse(self, kind: str, depth: int, url: str, body: bytes, ctype: str | None,
+                 fetched: datetime | None) -> _Step:
+        """Everything that reads: parse sitemaps/feeds/links, match the page (no writes here)."""
         mime = (ctype or "").split(";")[0].strip().lower()
         if kind == "sitemap" or (kind in ("auto", "site") and "html" not in mime and looks_like_sitemap(body)):
             pages, children, err = parse_sitemap(body, url)
             if err and not pages and not children:
-                self._finish_row(s, row_id, "rejected", err.split(":")[0], err)
-                return "rejected"
-            n = self._add_children(s, [p.loc for p in pages], "page") + self._add_children(s, children, "sitemap")
-            self._finish_row(s, row_id, "discovered", None, f"{len(pages)} pages, {len(children)} sitemaps, {n} new")
-            return "discovered"
+                return _Step("rejected", err.split(":")[0], err)
+            return _Step("discovered", None, f"{len(pages)} pages, {len(children)} sitemaps",
+                         children=[("page", 0, [p.loc for p in pages]), ("sitemap", 0, children)])
         if kind == "feed" or (kind in ("auto", "site") and "html" not in mime and looks_like_feed(body)):
             links, err = parse_feed(body, url)
             if err and not links:
-                self._finish_row(s, row_id, "rejected", "bad_feed", err)
-                return "rejected"
-            n = self._add_children(s, links, "page")
-            self._finish_row(s, row_id, "discovered", None, f"{len(links)} items, {n} new")
-            return "discovered"
+                return _Step("rejected", "bad_feed", err)
+            return _Step("discovered", None, f"{len(links)} items", children=[("page", 0, links)])
+        children = []
         if depth > 0 and "html" in (mime or "text/html"):
-            self._add_children(s, extract_links(body, url), "site" if depth > 1 else "page", depth - 1)
+            children = [("site" if depth > 1 else "page", depth - 1, extract_links(body, url))]
         assert self.processor is not None
-        res = self.processor.process(s, url=url, body=body, content_type=ctype, fetched=fetched, capture=capture)
-        for fid, f in res.findings:
-            s.add(MonitorFindingRow(run_id=self.run_id, page_id=row_id, finding_id=int(fid),
-                                    article_id=f.article_id, label=f.label, verdict=f.verdict))
-        self._finish_row(s, row_id, res.outcome, res.reason, res.detail, n_findings=len(res.findings))
-        return res.outcome
+        analysis = self.processor.analyse(url=url, body=body, content_type=ctype, fetched=fetched)
+        return _Step(analysis.outcome, analysis.reason, analysis.detail, children=children, analysis=analysis)
+
+    def _store(self, s: Session, row_id: int, step: _Step, capture: str | None) -> str:
+        """Everything that writes, in the caller's transaction."""
+        for kind, depth, urls in step.children:
+            self._add_children(s, urls, kind, depth)
+        found: list[tuple[int, Finding]] = []
+        if step.analysis is not None:
+            assert self.processor is not None
+            res = self.processor.store(s, step.analysis, capture=capture)
+            found = res.findings
+            for fid, f in found:
+                s.add(MonitorFindingRow(run_id=self.run_id, page_id=row_id, finding_id=int(fid),
+                                        article_id=f.article_id, label=f.label, verdict=f.verdict))
+        self._finish_row(s, row_id, step.outcome, step.reason, step.detail, n_findings=len(found))
+        return step.outcome
 
     # -- phases -----------------------------------------------------------------------
     def _recover_fetched(self) -> None:
@@ -427,47 +461,86 @@ class MonitorRun:
             self._archive(arc)
 
     def _archive(self, arc: MonitorPageRow) -> None:
+        """Read one archive record by record; records already done in this run are skipped."""
         with self.factory() as s:
             done = set(s.scalars(select(MonitorPageRow.key_sha).where(
                 MonitorPageRow.run_id == self.run_id, MonitorPageRow.kind == "record",
                 MonitorPageRow.status == "done")))
         n = 0
         failure: Rejected | None = None
+        batch: list[ArchivedPage] = []
         for item in iter_archive(arc.url):
             if isinstance(item, Rejected):
                 failure = item
                 break
             n += 1
-            sha = _sha(item.key)
-            if sha in done:
+            if _sha(item.key) in done:
                 continue
-            with transaction(self.factory) as s:
-                _insert_ignore(s, [{**self._row(item.key, item.url, "record", status="fetched"),
-                                    "http_status": item.status, "content_type": item.content_type,
-                                    "capture": item.key}])
-                row_id = s.scalar(select(MonitorPageRow.id).where(
-                    MonitorPageRow.run_id == self.run_id, MonitorPageRow.key_sha == sha))
-            self.n_rows += 1
-            assert row_id is not None
-            if item.status is not None and not 200 <= item.status < 300:
-                with transaction(self.factory) as s:
-                    self._finish_row(s, row_id, "rejected", "archived_status", f"HTTP {item.status}")
-                self._progress(item.url, "rejected")
-                continue
-            ctype = sniff(item.content_type, item.body)
-            if ctype is None or not item.body.strip():
-                with transaction(self.factory) as s:
-                    self._finish_row(s, row_id, "rejected", "unsupported_content_type", item.content_type or "")
-                self._progress(item.url, "rejected")
-                continue
-            fetched = _parse_warc_date(item.date)
-            self._process(row_id, "record", 0, item.url, item.body, ctype, fetched, item.key)
+            batch.append(item)
+            if len(batch) >= ARCHIVE_BATCH:
+                self._archive_batch(batch)
+                batch = []
+        self._archive_batch(batch)
         with transaction(self.factory) as s:
             if failure is not None:
                 self._finish_row(s, arc.id, "rejected", failure.reason, f"after {n} records: {failure.detail}")
             else:
                 self._finish_row(s, arc.id, "discovered", None, f"{n} records")
         self._progress(arc.url, "rejected" if failure else "discovered")
+
+    def _archive_batch(self, items: list[ArchivedPage]) -> None:
+        """Analyse a batch of records, then store them all in one transaction.
+
+        If that transaction fails, each record is stored in its own; a record that
+        fails alone is recorded as ``rejected``/``processing_error``.
+        """
+        if not items:
+            return
+        steps: list[_Step] = []
+        for item in items:
+            try:
+                steps.append(self._record_step(item))
+            except Exception as exc:  # noqa: BLE001 - recorded as the record's outcome
+                log.exception("processing %s failed", item.key)
+                steps.append(_Step("rejected", "processing_error", f"{type(exc).__name__}: {exc}"))
+        try:
+            with transaction(self.factory) as s:
+                outcomes = [self._store(s, self._record_row(s, item), step, item.key)
+                            for item, step in zip(items, steps, strict=True)]
+        except Exception as exc:  # noqa: BLE001 - redone record by record below, each failure recorded
+            log.warning("archive batch failed (%s); storing record by record", exc)
+            outcomes = []
+            for item, step in zip(items, steps, strict=True):
+                try:
+                    with transaction(self.factory) as s:
+                        outcomes.append(self._store(s, self._record_row(s, item), step, item.key))
+                except Exception as exc1:  # noqa: BLE001 - recorded as the record's outcome
+                    log.exception("storing %s failed", item.key)
+                    with transaction(self.factory) as s:
+                        self._finish_row(s, self._record_row(s, item), "rejected", "processing_error",
+                                         f"{type(exc1).__name__}: {exc1}")
+                    outcomes.append("rejected")
+        self.n_rows += len(items)
+        for item, outcome in zip(items, outcomes, strict=True):
+            self.processed_now += 1
+            self._progress(item.url, outcome)
+
+    def _record_row(self, s: Session, item: ArchivedPage) -> int:
+        sha = _sha(item.key)
+        _insert_ignore(s, [{**self._row(item.key, item.url, "record", status="fetched"),
+                            "http_status": item.status, "content_type": item.content_type, "capture": item.key}])
+        row_id = s.scalar(select(MonitorPageRow.id).where(
+            MonitorPageRow.run_id == self.run_id, MonitorPageRow.key_sha == sha))
+        assert row_id is not None
+        return int(row_id)
+
+    def _record_step(self, item: ArchivedPage) -> _Step:
+        if item.status is not None and not 200 <= item.status < 300:
+            return _Step("rejected", "archived_status", f"HTTP {item.status}")
+        ctype = sniff(item.content_type, item.body)
+        if ctype is None or not item.body.strip():
+            return _Step("rejected", "unsupported_content_type", item.content_type or "")
+        return self._analyse("record", 0, item.url, item.body, ctype, _parse_warc_date(item.date))
 
     def _pending(self, limit: int, busy: set[int], host_load: Counter[str]) -> list[MonitorPageRow]:
         with self.factory() as s:
@@ -536,6 +609,17 @@ class MonitorRun:
             assert run is not None
             run.report_json = json.dumps(report.to_json(), ensure_ascii=False, default=str)
         return report
+
+
+@dataclass
+class _Step:
+    """The outcome of reading one page, and what storing it will write."""
+
+    outcome: str
+    reason: str | None = None
+    detail: str = ""
+    children: list[tuple[str, int, list[str]]] = field(default_factory=list)
+    analysis: Analysis | None = None
 
 
 def _slug(name: str) -> str:
