@@ -571,8 +571,8 @@ class PolicyVersion:
     def to_json(self, parties: Mapping[str, Party] | None = None) -> dict[str, Any]:
         return {
             "version": self.version,
-            "valid_from": self.valid_from.isoformat(),
-            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
+            "valid_from": self.valid_from.astimezone(UTC).isoformat(),
+            "valid_to": self.valid_to.astimezone(UTC).isoformat() if self.valid_to else None,
             "policy": policy_to_jsonld(self.policy, parties),
         }
 

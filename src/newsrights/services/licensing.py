@@ -113,9 +113,10 @@ def as_moment(on: date | datetime | str | None, *, default_now: bool = True) -> 
 
 
 def slug(name: str) -> str:
-    """A uid-safe slug: ASCII words kept, anything else hashed."""
-    s = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return s if s and s.isascii() and len(s) >= 3 else "h" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    """An IRI-safe slug of a name: ASCII letters/digits and CJK ideographs kept, runs of
+    anything else become ``-``; a name with nothing usable is hashed."""
+    s = re.sub(r"[^a-z0-9\u3400-\u9fff]+", "-", name.lower()).strip("-")[:60]
+    return s if len(s) >= 2 else "h" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
 
 
 def _audit(session: Session, action: str, entity: str, entity_id: str, before: Any, after: Any) -> None:
@@ -236,7 +237,8 @@ def _version(row: PolicyVersionRow) -> PolicyVersion:
     from newsrights.core.odrl import policy_from_jsonld
 
     policy, _ = policy_from_jsonld(json.loads(row.document))
-    return PolicyVersion(policy, row.version, _utc(row.valid_from), _utc(row.valid_to) if row.valid_to else None)
+    start = _utc(row.valid_from).astimezone(CHINA_TZ)
+    return PolicyVersion(policy, row.version, start, _utc(row.valid_to).astimezone(CHINA_TZ) if row.valid_to else None)
 
 
 def put_policy(
