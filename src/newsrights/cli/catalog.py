@@ -119,14 +119,33 @@ def parse(
     declaration_file: Path | None = typer.Option(None, "--declaration", help="Judge ownership under this declaration."),
 ) -> None:
     """Read pages into articles with their ownership, without touching the database."""
-    from newsrights.core.declaration import parse_declaration, publisher_declaration
-    from newsrights.core.ownership import classify
-    from newsrights.services.catalog import article_id_for, choose_declaration
+    from newsrights.core.declaration import parse_declaration
 
     fixed = parse_declaration(_read_text(declaration_file)) if declaration_file else None
     counts: Counter[str] = Counter()
     rejected: Counter[str] = Counter()
+    status = console.status("parsing") if progress_enabled() else None
+    if status is not None:
+        status.start()
+    try:
+        _parse_items(paths, as_json, fixed, counts, rejected, status)
+    finally:
+        if status is not None:
+            status.stop()
+    console.print(f"parse: {_summary_line(counts, rejected)}")
+    if rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+def _parse_items(paths: list[Path], as_json: bool, fixed: Any, counts: Counter[str], rejected: Counter[str],
+                 status: Any) -> None:
+    from newsrights.core.declaration import publisher_declaration
+    from newsrights.core.ownership import classify
+    from newsrights.services.catalog import article_id_for, choose_declaration
+
     for item in _read_all(paths):
+        if status is not None:
+            status.update(f"parsing: {sum(counts.values())} articles, {sum(rejected.values())} rejected")
         if isinstance(item, Rejected):
             rejected[item.reason] += 1
             _report_rejected(item)
@@ -146,9 +165,6 @@ def parse(
                 f"    {item.published.isoformat() if item.published else '-'}  来源:{item.source or '-'}  "
                 f"{len(item.body)} paragraphs  sha256 {item.sha256[:16]}  {item.origin}\n"
             )
-    console.print(f"parse: {_summary_line(counts, rejected)}")
-    if rejected:
-        raise typer.Exit(EXIT_REJECTED)
 
 
 # --------------------------------------------------------------------------- declaration
