@@ -68,6 +68,10 @@ _EXPLICIT = re.compile(
     r"(?P<h>[^，,。；;]{2,30}?)(?:所有|享有|独家所有)"
 )
 _THIRD_PARTY_WORDS = re.compile(r"第三方版权|版权归原作者|原作者所有|版权属于原作者")
+_REPRINT_CREDIT = re.compile(
+    r"^[(（【\[]?\s*(?P<verb>转载自|本文转载自|转自|本文来自|来自|摘自|原载|原文载于|来源|稿源|文章来源|本文来源)\s*[:]?\s*"
+    r"(?P<m>[^()（）\[\]【】]{2,30}?)\s*[)）】\]]?\s*$"
+)
 _CLAIM_WORDS = re.compile(r"版权|著作权|原作者|©|ⓒ|\(c\)|copyright|（c）", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"©|\(c\)|copyright|版权所有", re.IGNORECASE)
 
@@ -197,6 +201,21 @@ def _third_marks(article: Article, decl: Declaration) -> tuple[list[_Evidence], 
             unnamed = _Evidence("来源", f"来源:{article.source}", None)
         elif not _is_own(src, decl):
             out.append(_Evidence("来源", f"来源:{article.source}", src))
+    for c in article.credit_lines:
+        m = _REPRINT_CREDIT.match(_nfkc(c))
+        if not m:
+            continue
+        name = medium_name(m.group("m"))
+        if not name or any(e.name == name for e in out):
+            continue
+        if m.group("verb").startswith("来源") or m.group("verb").endswith("来源"):
+            if src:  # the 来源 field already spoke
+                continue
+            if _UNNAMED_REPRINT.match(name):
+                unnamed = unnamed or _Evidence("credit line", c, None)
+                continue
+        if not _is_own(name, decl):
+            out.append(_Evidence("credit line", c, name))
     dl_medium = dateline_medium(article.dateline)
     if dl_medium and not _is_own(dl_medium, decl) and dl_medium not in ("本报", "本台", "本刊"):
         if not any(m.match(article.dateline or "") for m in decl.owned_markers):

@@ -67,6 +67,8 @@ def test_own_reporter_byline_is_owned() -> None:
         ({"dateline": "新华社北京8月18日电"}, "新华社"),
         ({"byline": "辽宁日报记者 杨忠厚"}, "辽宁日报"),
         ({"source": "央广网", "byline": "新华社记者 张三"}, "央广网"),
+        ({"credit_lines": ("（转载自新华网）",)}, "新华网"),
+        ({"credit_lines": ("来源：人民日报",)}, "人民日报"),
     ],
 )
 def test_third_party(kw: dict[str, object], holder: str) -> None:
@@ -107,6 +109,8 @@ def test_needs_review_says_what_is_missing() -> None:
     assert "no 来源 line" in o.reasons[0] and "国际在线XX消息" in o.reasons[0]
     o2 = classify(_art(source="转载"), DECL)
     assert o2.class_ == "needs_review" and "names no holder" in o2.reasons[0]
+    o3 = classify(_art(credit_lines=("来源:网络",)), DECL)
+    assert o3.class_ == "needs_review" and "names no holder" in o3.reasons[0]
 
 
 def test_declaration_date_is_noted() -> None:
