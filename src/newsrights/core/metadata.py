@@ -534,6 +534,8 @@ def is_furniture_line(line: str) -> bool:
         return True  # calendar cells, page numbers, single characters: widgets, not text
     if len(s) <= 60 and s.startswith(_FURNITURE_START):
         return True
+    if len(s) <= 14 and s.startswith(("分享", "扫码", "扫一扫", "扫描二维码", "长按二维码", "点击查看", "查看原文", "阅读原文")):
+        return True
     if len(s) <= 60 and _PAGER_RE.match(s) and not s.isdigit():
         return True
     return len(s) <= 80 and _NAV_RE.match(s) is not None

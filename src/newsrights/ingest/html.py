@@ -373,12 +373,30 @@ def _body_index(lines: list[str], para: str, start: int = 0) -> int:
     return -1
 
 
+_BARE_LABEL = re.compile(r"^[【\[(（]?\s*[\u3400-\u9fff]{2,4}\s*[:：]\s*$")
+
+
+def _join_labels(lines: list[str]) -> list[str]:
+    """``责任编辑：`` on one line and the name on the next (block markup splits them) → one line."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if _BARE_LABEL.match(ln) and i + 1 < len(lines) and len(lines[i + 1]) <= 30:
+            out.append(ln + lines[i + 1])
+            i += 2
+            continue
+        out.append(ln)
+        i += 1
+    return out
+
+
 def _zone_facts(zone: list[str]) -> tuple[list[MetaLine], str | None, datetime | None]:
     """Meta lines, the first byline and the first date stated in a run of page lines."""
     metas: list[MetaLine] = []
     byline: str | None = None
     date: datetime | None = None
-    for ln in zone:
+    for ln in _join_labels(zone):
         m = parse_meta_line(ln) or parse_meta_line(ln.strip("()（）[]【】 "))
         if m is not None and (m.fields or m.published):
             metas.append(m)
