@@ -164,7 +164,7 @@ META_LABELS: tuple[tuple[str, str], ...] = (
 _LABEL_ALT = "|".join(re.escape(lbl) for lbl, _ in META_LABELS)
 _LABEL_RE = re.compile(rf"[【\[]?\s*(?P<label>{_LABEL_ALT})\s*(?:次数|量)?\s*[】\]]?\s*[:：]\s*")
 _FIELD = dict(META_LABELS)
-_VALUE_STOP = re.compile(r"\s*(?:[|｜丨/]|\s{2,}|【|\[)\s*")
+_VALUE_STOP = re.compile(r"\s*(?:[|｜丨/]|\s{2,}|[【】\[\]])\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +233,7 @@ def parse_meta_line(line: str, *, max_len: int = 220) -> MetaLine | None:
         kind = _FIELD[m["label"]]
         if kind == "date" or kind == "noise" or not value:
             continue
-        if len(value) > 40 or "。" in value or value.count("，") > 1:
+        if len(value) > 40 or re.search(r"[。？！?!]", value) or value.count("，") > 1:
             return None
         fields.append((kind, value))
     if not fields and published is None:
@@ -255,9 +255,11 @@ def parse_original_title(line: str) -> str | None:
 
 # ------------------------------------------------------------------ bylines
 
-_ROLE = r"(?:特约记者|见习记者|实习记者|首席记者|本报记者|本台记者|记者|通讯员|实习生|撰稿|编译|摄影|摄|作者|文|图|文/图|图/文)"
+_ROLE = r"(?:特约记者|见习记者|实习记者|首席记者|本报记者|本台记者|记者|通讯员|实习生|撰稿|编译|摄影|作者|文/图|图/文)"
+#: one-character roles (文/张三, 图：李四) need their separator, else 文章编辑 would read as 文 + 章编辑
+_SHORT_ROLE = r"(?:文|图|摄)\s*[/：:|]"
 _BYLINE_RE = re.compile(
-    rf"^(?P<unit>[{_CJK}A-Za-z]{{0,12}}?)(?P<role>{_ROLE})\s*[/：:|]?\s*"
+    rf"^(?P<unit>[{_CJK}A-Za-z]{{0,12}}?)(?P<role>{_ROLE}\s*[/：:|]?|{_SHORT_ROLE})\s*"
     rf"(?P<names>(?:{_NAME})(?:\s*[\s、,，和及/]\s*(?:{_ROLE}\s*[/：:]?\s*)?(?:{_NAME}))*)$"
 )
 

@@ -376,13 +376,16 @@ def _body_index(lines: list[str], para: str, start: int = 0) -> int:
 _BARE_LABEL = re.compile(r"^[【\[(（]?\s*[\u3400-\u9fff]{2,4}\s*[:：]\s*$")
 
 
+_VALUE_LINE = re.compile(r"^[\w\u3400-\u9fff·、 ,，()（）]{1,30}$")
+
+
 def _join_labels(lines: list[str]) -> list[str]:
     """``责任编辑：`` on one line and the name on the next (block markup splits them) → one line."""
     out: list[str] = []
     i = 0
     while i < len(lines):
         ln = lines[i]
-        if _BARE_LABEL.match(ln) and i + 1 < len(lines) and len(lines[i + 1]) <= 30:
+        if _BARE_LABEL.match(ln) and i + 1 < len(lines) and _VALUE_LINE.match(lines[i + 1]):
             out.append(ln + lines[i + 1])
             i += 2
             continue
