@@ -203,7 +203,7 @@ def _credit_mask(text: str, cps: U32Array, is_credit: Callable[[str], bool]) -> 
     pos = 0
     for line in text.split("\n"):
         n = len(line)
-        if n and n <= 200 and is_credit(line):
+        if n and n <= 100 and is_credit(line):
             if mask is None:
                 mask = np.zeros(len(cps), dtype=np.bool_)
             mask[pos : pos + n] = True
@@ -245,13 +245,20 @@ def normalize(text: str, *, drop_credit_lines: bool = True) -> NormText:
     ends = src + 1
     if len(out) > 1:
         latin = out < CJK_START
-        gap = starts[1:] > ends[:-1]
-        sep = np.flatnonzero(latin[:-1] & latin[1:] & gap) + 1
-        if len(sep):
-            out = np.insert(out, sep, np.uint32(32))
-            gap_start = ends[sep - 1]
-            starts = np.insert(starts, sep, gap_start)
-            ends = np.insert(ends, sep, gap_start + 1)
+        before = np.zeros(len(out), dtype=np.int64)  # 1 where a word separator goes before out[i]
+        before[1:] = latin[:-1] & latin[1:] & (starts[1:] > ends[:-1])
+        nsep = int(before.sum())
+        if nsep:
+            pos = np.arange(len(out)) + np.cumsum(before)  # new position of each kept character
+            seps = pos[before.astype(bool)] - 1
+            gap_start = ends[np.flatnonzero(before) - 1]
+            m = len(out) + nsep
+            new_out = np.empty(m, np.uint32)
+            new_st = np.empty(m, starts.dtype)
+            new_en = np.empty(m, ends.dtype)
+            new_out[pos], new_st[pos], new_en[pos] = out, starts, ends
+            new_out[seps], new_st[seps], new_en[seps] = 32, gap_start, gap_start + 1
+            out, starts, ends = new_out, new_st, new_en
     converted = False
     trad = _traditional_table()
     small = out if not len(out) or int(out.max()) < 0x10000 else out[out < 0x10000]
@@ -274,9 +281,11 @@ def _convert(out: U32Array, starts: IntArray, ends: IntArray) -> tuple[U32Array,
     new_cp: list[U32Array] = []
     new_st: list[IntArray] = []
     new_en: list[IntArray] = []
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-        seg = s[a:b]
-        c = to_simplified(seg)
+    segs = [s[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    converted = to_simplified("\n".join(segs)).split("\n")  # one OpenCC call; it keeps line breaks
+    if len(converted) != len(segs):  # pragma: no cover - defensive
+        converted = [to_simplified(seg) for seg in segs]
+    for a, b, seg, c in zip(bounds[:-1], bounds[1:], segs, converted, strict=True):
         cp = np.frombuffer(c.encode("utf-32-le"), dtype=np.uint32)
         if len(c) == len(seg):
             new_st.append(starts[a:b])

@@ -109,8 +109,7 @@ def anchors_of(unit_hashes: U64, params: MatchParams, sh: U64 | None = None) -> 
     else:
         m = n - ak + 1
         mid = (ak - k) // 2
-        with np.errstate(over="ignore"):
-            a = splitmix64(sh[:m] * _A1 + sh[mid : mid + m] * _A2 + sh[ak - k : ak - k + m])
+        a = splitmix64(sh[:m] * _A1 + sh[mid : mid + m] * _A2 + sh[ak - k : ak - k + m])
     return np.unique(a[(a % np.uint64(params.anchor_mod)) == 0])
 
 

@@ -25,6 +25,9 @@ U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
 
 _EMPTY = np.uint32(0xFFFFFFFF)
+#: Odd multipliers that combine a band's values (and its band number) before mixing.
+_ROW_MULT = splitmix64(np.arange(1, 65, dtype=np.uint64)) | np.uint64(1)
+_BAND_MULT = splitmix64(np.arange(1000, 1512, dtype=np.uint64))
 
 
 def signature(shingle_hashes: U64, num_perm: int, *, presorted: bool = False) -> U32:
@@ -61,20 +64,13 @@ def jaccard(a: U32, b: U32) -> float:
 
 
 def band_keys(sig: U32, bands: int, rows: int) -> U64:
-    """One ``uint64`` key per band (band number mixed in, so bands share one table)."""
+    """One ``uint64`` key per band: ``splitmix64(sum(value_r * odd_r) + band_salt)``
+    (the band number is mixed in, so all bands share one table)."""
     m = sig[: bands * rows].astype(np.uint64).reshape(bands, rows)
-    with np.errstate(over="ignore"):
-        acc = np.arange(bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        for r in range(rows):
-            acc = splitmix64(acc ^ m[:, r])
-    return acc
+    return splitmix64((m * _ROW_MULT[:rows]).sum(axis=1, dtype=np.uint64) + _BAND_MULT[:bands])
 
 
 def band_keys_many(sigs: U32, bands: int, rows: int) -> U64:
     """Band keys for a 2-D array of signatures: shape ``(n, bands)``."""
     m = sigs[:, : bands * rows].astype(np.uint64).reshape(len(sigs), bands, rows)
-    with np.errstate(over="ignore"):
-        acc = np.broadcast_to(np.arange(bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15), (len(sigs), bands))
-        for r in range(rows):
-            acc = splitmix64(acc ^ m[:, :, r])
-    return acc
+    return splitmix64((m * _ROW_MULT[:rows]).sum(axis=2, dtype=np.uint64) + _BAND_MULT[:bands])

@@ -27,15 +27,16 @@ I32 = npt.NDArray[np.int32]
 _BASE = np.uint64(0x100000001B3)  # odd, so invertible mod 2**64
 _BASE_INV = np.uint64(pow(0x100000001B3, -1, 2**64))
 _SHINGLE_BASE = np.uint64(0x9E3779B97F4A7C15)
+_SM1, _SM2, _SM3 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
 
 
 def splitmix64(x: U64) -> U64:
-    """The splitmix64 finaliser, vectorised (wrapping uint64 arithmetic)."""
-    with np.errstate(over="ignore"):
-        z = x + np.uint64(0x9E3779B97F4A7C15)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return z ^ (z >> np.uint64(31))
+    """The splitmix64 finaliser, vectorised (wrapping uint64 arithmetic: numpy arrays wrap silently)."""
+    z = x + _SM1
+    z = (z ^ (z >> _S30)) * _SM2
+    z = (z ^ (z >> _S27)) * _SM3
+    return z ^ (z >> _S31)
 
 
 _POW: list[U64] = [np.zeros(0, np.uint64), np.zeros(0, np.uint64)]
@@ -45,9 +46,8 @@ def _powers(n: int) -> tuple[U64, U64]:
     """``BASE**(i+1)`` and ``BASE**-(i+1)`` mod 2**64 for ``i < n`` (cached, grown by doubling)."""
     if len(_POW[0]) < n:
         size = max(n, 2 * len(_POW[0]), 4096)
-        with np.errstate(over="ignore"):
-            _POW[0] = np.cumprod(np.full(size, _BASE, dtype=np.uint64))
-            _POW[1] = np.cumprod(np.full(size, _BASE_INV, dtype=np.uint64))
+        _POW[0] = np.cumprod(np.full(size, _BASE, dtype=np.uint64))
+        _POW[1] = np.cumprod(np.full(size, _BASE_INV, dtype=np.uint64))
     return _POW[0][:n], _POW[1][:n]
 
 
@@ -86,9 +86,8 @@ def units(norm: NormText) -> Units:
         wstarts = np.flatnonzero(word_start)
         wends = np.flatnonzero(word_end) + 1
         pw, ipw = _powers(n)
-        with np.errstate(over="ignore"):
-            prefix = np.concatenate(([np.uint64(0)], np.cumsum(cp * pw, dtype=np.uint64)))
-            whash = (prefix[wends] - prefix[wstarts]) * ipw[wstarts]
+        prefix = np.concatenate(([np.uint64(0)], np.cumsum(cp * pw, dtype=np.uint64)))
+        whash = (prefix[wends] - prefix[wstarts]) * ipw[wstarts]
         ends = ends.copy()
         ends[~is_cjk] = wends.astype(np.int32)
         raw = cp[starts].copy()
@@ -108,8 +107,7 @@ def shingles(unit_hashes: U64, k: int) -> U64:
         return np.zeros(0, np.uint64)
     k = min(k, n)
     m = n - k + 1
-    with np.errstate(over="ignore"):
-        acc = unit_hashes[:m].copy()
-        for j in range(1, k):
-            acc = acc * _SHINGLE_BASE + unit_hashes[j : j + m]
+    acc = unit_hashes[:m].copy()
+    for j in range(1, k):
+        acc = acc * _SHINGLE_BASE + unit_hashes[j : j + m]
     return splitmix64(acc ^ np.uint64(k))
