@@ -409,10 +409,11 @@ def run_scan(
             F.when(F.col("band_hits") > 0, F.lit(100.0) + F.col("band_hits")).otherwise(F.lit(0.0)) + F.col("anchors"),
         )
         w = Window.partitionBy("page_id").orderBy(F.col("score").desc(), F.col("doc").asc())
-        ranked = pairs.withColumn("rank", F.row_number().over(w)).where(F.col("rank") <= MAX_CANDIDATES)
+        ranked = pairs.withColumn("rank", F.row_number().over(w)).where(F.col("rank") <= MAX_CANDIDATES) \
+            .withColumn("partition", F.spark_partition_id())
         ranked.write.parquet(str(tmp / "pairs"))
         got = spark.read.parquet(str(tmp / "pairs"))
-        per_part = got.groupBy(F.spark_partition_id().alias("p")).count().agg(
+        per_part = got.groupBy("partition").count().agg(
             F.min("count").alias("min"), F.max("count").alias("max"), F.avg("count").alias("mean")).collect()
         skew = per_part[0].asDict() if per_part else {}
         return {"pairs": got.count(), "pairs_per_partition": skew,
