@@ -84,9 +84,12 @@ def medium_name(name: str | None) -> str | None:
     """``[ 人民网 ]`` → ``人民网``; ``人民网-文化频道`` → ``人民网``; ``澎湃新闻·澎湃号`` → ``澎湃新闻``."""
     if not name:
         return None
-    s = re.sub(r"^(?:来源|稿源|出处|文章来源|本文来源|新闻来源|信息来源)\s*:\s*", "", _nfkc(name))
-    s = _BRACKETS.sub("", s)
+    s = "".join(ch for ch in _nfkc(name) if unicodedata.category(ch) not in ("Co", "Cc", "Cf"))
+    s = re.sub(r"^(?:来源|稿源|出处|文章来源|本文来源|新闻来源|信息来源)\s*:\s*", "", s)
+    s = re.sub(r"^据\s*", "", _BRACKETS.sub("", s))
     s = _CHANNEL_SPLIT.split(s)[0].strip()
+    if re.search(r"[=<>\"{}]", s):  # markup that leaked into a field is not a name
+        return None
     return s if re.search(r"[^\W\d_]", s) else None
 
 
@@ -98,14 +101,19 @@ def byline_medium(byline: str | None) -> str | None:
     if not m:
         return None
     unit = m.group("unit").strip("/:：|")
-    return unit or None
+    if not unit:
+        return None
+    # 顶端新闻·河南商报记者, 新华日报·交汇点记者: of app and paper, the paper is the employer
+    parts = [p.strip() for p in _CHANNEL_SPLIT.split(unit) if p.strip()]
+    papers = [p for p in parts if re.search(r"(?:报|社|台|网|刊|杂志)$", p)]
+    return (papers[-1] if papers else parts[0]) if parts else None
 
 
 def dateline_medium(dateline: str | None) -> str | None:
     """The medium a dateline names: ``新华社北京8月18日电`` → ``新华社``; ``本报讯`` → ``本报``."""
     if not dateline:
         return None
-    m = _DATELINE_MEDIUM.match(_nfkc(dateline))
+    m = _DATELINE_MEDIUM.match(re.sub(r"^据\s*", "", _nfkc(dateline)))
     return m.group("m") if m else None
 
 
@@ -147,7 +155,7 @@ def _explicit(article: Article, decl: Declaration) -> _Evidence | None:
                 return _Evidence(where, text, h)
         if _THIRD_PARTY_WORDS.search(s):
             return _Evidence(where, text, "原作者" if "原作者" in s else None)
-        if where == "copyright notice" and _COPYRIGHT.search(s) and s not in _nfkc(decl.text):
+        if where == "copyright notice" and len(s) <= 200 and _COPYRIGHT.search(s) and s not in _nfkc(decl.text):
             # a notice that is part of the declaration judged under is the site's own, not a marking
             from newsrights.core.declaration import _holder
 

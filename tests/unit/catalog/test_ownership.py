@@ -135,6 +135,12 @@ def test_helpers() -> None:
     assert dateline_medium("新华社北京8月18日电") == "新华社"
     assert dateline_medium("中新网8月18日电") == "中新网"
     assert dateline_medium("本报讯") == "本报"
+    assert dateline_medium("据新华社拉萨电") == "新华社"
+    assert byline_medium("顶端新闻·河南商报记者 马俊峰") == "河南商报"
+    assert byline_medium("新华日报·交汇点记者 徐睿翔") == "新华日报"
+    assert medium_name('size="20"') is None
+    assert medium_name("[ 人民网 ]\ue5c2") == "人民网"
+    assert medium_name("据新华社") == "新华社"
 
 
 def test_another_sites_page_is_judged_under_its_own_declaration() -> None:
