@@ -84,14 +84,26 @@ class CreditCheck:
         }
 
 
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
+
+
+def _clean_name(name: str) -> str | None:
+    """``[ 人民网 ]`` → ``人民网``; ``第一财经日报 网友评论 0`` → ``第一财经日报`` (a name ends at a gap)."""
+    s = _PRIVATE_USE.sub("", name).strip(" \t[]【】()（）\"'“”「」《》")
+    parts = s.split()
+    if parts and re.search(r"[\u3400-\u9fff]", parts[0]):  # Chinese names hold no spaces
+        s = parts[0]
+    return s.strip("[]【】()（）\"'“”「」《》") or None
+
+
 def _source_name(line: str) -> str | None:
     meta = parse_meta_line(line)
     if meta is not None:
         src = meta.get("source")
         if src:
-            return src
+            return _clean_name(src)
     m = _SOURCE_RE.search(unicodedata.normalize("NFKC", line))
-    return m["name"].strip("\"'“”「」《》") if m else None
+    return _clean_name(m["name"]) if m else None
 
 
 def _furniture(page: Article) -> set[str]:

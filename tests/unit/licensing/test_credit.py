@@ -103,3 +103,9 @@ def test_traditional_script_copy() -> None:
 def test_meta_line_filed_as_furniture_is_the_articles_credit() -> None:
     c = check_credit(page(furniture=("2026-11-18 12:00 来源:国际在线 编辑:王巍",)), ORIGINAL)
     assert c.credit == "present"
+
+
+def test_source_names_are_cleaned() -> None:
+    assert check_credit(page(credit_lines=("来源：[ 人民网 ]",)), ORIGINAL).named_source == "人民网"
+    assert check_credit(page(credit_lines=("来源: 第一财经日报 网友评论 0",)), ORIGINAL).named_source == "第一财经日报"
+    assert check_credit(page(credit_lines=("Source: CRI Online",)), ORIGINAL, publisher_names=("CRI Online",)).credit == "present"
