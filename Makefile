@@ -23,12 +23,14 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 demo: $(VENV)/.installed
+	@bash scripts/font.sh
 	$(BIN)/newsrights demo
 
 test: $(VENV)/.installed-dev
 	bash scripts/test.sh
 
 serve-demo: $(VENV)/.installed
+	@bash scripts/font.sh
 	$(BIN)/newsrights demo --serve
 
 lint: $(VENV)/.installed-dev

@@ -61,10 +61,7 @@ fi
 [ -n "$CHROMIUM" ] && export NEWSRIGHTS_CHROMIUM="$CHROMIUM" && echo "services: Chromium at $CHROMIUM" >&2
 
 # --- CJK font (evidence comparison PDFs) ---------------------------------------
-if [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] && [ ! -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then
-  echo "services: installing a CJK font" >&2
-  _apt_install fonts-wqy-microhei
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/font.sh"
 
 # --- Java (for Spark local mode) ---------------------------------------------
 if ! command -v java >/dev/null; then
