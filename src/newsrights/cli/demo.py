@@ -166,7 +166,12 @@ def demo(
         from newsrights.api.app import serve as serve_app
         from newsrights.settings import Settings
 
+        from newsrights.services.accounts import create_demo_admin
+        from newsrights.storage.db import open_db
+
         settings = Settings(db_url=summary["db"], home=Path(summary["workdir"]) / "data")
+        user, password = create_demo_admin(open_db(settings.db_url))
+        console.print(f"web UI: http://127.0.0.1:{port}/  sign in as {user} / {password}  (Ctrl-C stops)")
         serve_app(settings, "127.0.0.1", port)
     if bad:
         raise typer.Exit(3)

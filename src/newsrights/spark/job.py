@@ -67,9 +67,14 @@ def _i64(a: Any) -> list[int]:
 
 
 def _files(inputs: list[str]) -> list[str]:
+    import glob
+
     out: list[str] = []
     for raw in inputs:
         p = Path(raw)
+        if not p.exists() and glob.has_magic(raw):
+            out.extend(sorted(glob.glob(raw, recursive=True)))
+            continue
         if p.is_dir():
             out.extend(
                 str(f) for f in sorted(p.rglob("*"), key=lambda f: f.relative_to(p).as_posix())
