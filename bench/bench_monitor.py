@@ -104,14 +104,25 @@ class TimedProcessor:
         self.inner = inner
         self.seconds = 0.0
         self.pages = 0
+        self.cpu: dict[str, float] = {}
+        self.count: dict[str, int] = {}
 
-    def process(self, session, **kw):  # type: ignore[no-untyped-def]
+    def analyse(self, **kw):  # type: ignore[no-untyped-def]
+        t, c = time.perf_counter(), time.process_time()
+        out = self.inner.analyse(**kw)
+        self.seconds += time.perf_counter() - t
+        self.pages += 1
+        key = "matched" if out.outcome == "matched" else "other"
+        self.cpu[key] = self.cpu.get(key, 0.0) + time.process_time() - c
+        self.count[key] = self.count.get(key, 0) + 1
+        return out
+
+    def store(self, session, analysis, *, capture):  # type: ignore[no-untyped-def]
         t = time.perf_counter()
         try:
-            return self.inner.process(session, **kw)
+            return self.inner.store(session, analysis, capture=capture)
         finally:
             self.seconds += time.perf_counter() - t
-            self.pages += 1
 
 
 def timed(fn):  # type: ignore[no-untyped-def]
@@ -185,6 +196,14 @@ def main() -> None:
           f"matched {rep.outcomes.get('matched', 0)} of {expected} reprints; "
           f"page processing {proc.seconds:.2f}s of {wall:.2f}s wall "
           f"({100 * proc.seconds / wall:.0f}%), the rest is archive reading, outcome rows and commits.\n")
+    for key, label in (("other", "pages without a copy (cheap text + candidates only)"),
+                       ("matched", "pages with a copy (careful extraction + alignment + verdicts)")):
+        if proc.count.get(key):
+            print(f"- analysis CPU per page, {label}: {1000 * proc.cpu[key] / proc.count[key]:.1f} ms "
+                  f"({proc.count[key]} pages, {proc.count[key] / proc.cpu[key]:.0f} pages per CPU-s)")
+    rest = cpu - sum(proc.cpu.values())
+    print(f"- the rest of the run (archive reading, outcome rows, commits, report) per page: "
+          f"{1000 * rest / max(1, n):.1f} ms CPU\n")
 
     # 2. loopback site ---------------------------------------------------------------------------
     site_dir = tmp / "site"

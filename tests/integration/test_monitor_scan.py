@@ -75,3 +75,16 @@ def test_cli_monitor_json_and_captures_show(sqlite_url: str, tmp_path: Path) -> 
     assert ver.exit_code == 0 and all(isinstance(v, int) for v in json.loads(ver.stdout).values())
     bad = runner.invoke(app, ["monitor", "--db", sqlite_url])
     assert bad.exit_code != 0
+
+
+def test_demo_hook_monitors_a_folder_on_loopback(sqlite_url: str, tmp_path: Path) -> None:
+    from newsrights.services.monitor import monitor_folder
+
+    factory = open_db(sqlite_url)
+    ingest(factory, catalog_articles(), site_declaration=publisher_declaration())
+    site_dir = build_site(tmp_path / "site")
+    (site_dir / "slow.html").unlink()
+    rep = monitor_folder(factory, site_dir, captures_dir=tmp_path / "cap")
+    assert rep.status == "finished" and rep.outcomes["matched"] == 4
+    assert rep.reasons.get("rejected:robots_disallowed") == 1
+    assert len(rep.new_findings) == 4

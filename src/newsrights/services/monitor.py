@@ -505,8 +505,19 @@ class MonitorRun:
                 steps.append(_Step("rejected", "processing_error", f"{type(exc).__name__}: {exc}"))
         try:
             with transaction(self.factory) as s:
-                outcomes = [self._store(s, self._record_row(s, item), step, item.key)
-                            for item, step in zip(items, steps, strict=True)]
+                outcomes = []
+                plain: list[dict[str, Any]] = []
+                for item, step in zip(items, steps, strict=True):
+                    if step.analysis is not None and step.analysis.items:
+                        outcomes.append(self._store(s, self._record_row(s, item), step, item.key))
+                    else:  # nothing to link to the row: insert it finished, many rows per statement
+                        plain.append({
+                            **self._row(item.key, item.url, "record", status="done"), "http_status": item.status,
+                            "content_type": item.content_type, "capture": item.key, "outcome": step.outcome,
+                            "reason": step.reason, "detail": step.detail[:2000] or None,
+                        })
+                        outcomes.append(step.outcome)
+                _insert_ignore(s, plain)
         except Exception as exc:  # noqa: BLE001 - redone record by record below, each failure recorded
             log.warning("archive batch failed (%s); storing record by record", exc)
             outcomes = []
@@ -713,3 +724,40 @@ def page_outcomes(session: Session, run_id: int) -> list[dict[str, Any]]:
          "http_status": r.http_status, "capture": r.capture, "n_findings": r.n_findings, "host": r.host}
         for r in session.scalars(select(P).where(P.run_id == run_id).order_by(P.id))
     ]
+
+
+def monitor_folder(
+    factory: sessionmaker[Session],
+    folder: str | Path,
+    *,
+    captures_dir: str | Path,
+    name: str = "demo",
+    on_progress: Callable[[Progress], None] | None = None,
+) -> RunReport:
+    """Serve ``folder`` on loopback (:func:`~newsrights.crawl.local_site.serve_folder`) and monitor it.
+
+    The hook ``newsrights demo`` calls: the site root (when ``index.html`` exists,
+    links followed one level), ``sitemap.xml`` and ``feed.xml``/``rss.xml`` when
+    present, otherwise every ``*.html`` file of the folder as a page. Only the
+    loopback server's own address is allowed past the address guard.
+    """
+    from newsrights.crawl.fetcher import FetchConfig
+    from newsrights.crawl.local_site import serve_folder
+
+    folder = Path(folder)
+    with serve_folder(folder) as site:
+        sources: list[Source] = []
+        if (folder / "index.html").is_file():
+            sources.append(Source("site", site.url + "/", 1))
+        if (folder / "sitemap.xml").is_file():
+            sources.append(Source("sitemap", site("sitemap.xml")))
+        for feed in ("feed.xml", "rss.xml", "atom.xml"):
+            if (folder / feed).is_file():
+                sources.append(Source("feed", site(feed)))
+        if not sources:
+            sources = [Source("page", site(p.relative_to(folder).as_posix())) for p in sorted(folder.rglob("*.html"))]
+        fetch = FetchConfig(allow_networks=(f"{site.host}/32",), delay=0.0, concurrency=4, per_host_concurrency=4,
+                            connect_timeout=5, read_timeout=10, total_timeout=20, retries=1, backoff=0.1)
+        # the port changes each time: name the run so runs of one demo compare with each other
+        cfg = MonitorConfig(sources=tuple(sources), name=name, fetch=fetch, max_pages=10_000)
+        return run_monitor(factory, cfg, captures_dir=captures_dir, on_progress=on_progress)
