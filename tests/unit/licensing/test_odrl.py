@@ -150,3 +150,17 @@ def test_versions_in_force() -> None:
     assert reg.in_force(datetime(2026, 8, 1, tzinfo=CHINA_TZ)).policies == (v2,)
     assert Registry.from_json(reg.to_json()) == reg
     assert Registry.from_json(reg.to_json()).snapshot_id() == reg.snapshot_id()
+
+
+def test_rightsml_embargo() -> None:
+    """A RightsML-style embargo: distribution permitted to everyone from the release time,
+    prohibited before it."""
+    p, _ = policy_from_jsonld(json.loads((ODRL_DIR / "rightsml_embargo.json").read_text()))
+    reg = Registry(PUB, (LIC,), (PolicyVersion(p, 1, T0),))
+    facts = AssetFacts("x", uri="urn:newsml:example.com:20090101:120111-999-000013")
+    before = evaluate(reg, facts, Use("distribute", LIC.uid, datetime(2026, 11, 20, 7, 59, tzinfo=CHINA_TZ)))
+    after = evaluate(reg, facts, Use("distribute", LIC.uid, datetime(2026, 11, 20, 8, 0, tzinfo=CHINA_TZ)))
+    assert before.outcome == "not_permitted" and before.failures == ("not_yet_valid",)
+    assert after.outcome == "permitted"
+    other = evaluate(reg, AssetFacts("y"), Use("distribute", LIC.uid, datetime(2026, 11, 21, tzinfo=CHINA_TZ)))
+    assert other.failures == ("content_not_licensed",)
