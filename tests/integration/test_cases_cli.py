@@ -39,11 +39,12 @@ def run(*args: str) -> tuple[int, str, BaseException | None]:
 
 
 def test_case_evidence_notice_cost_claim_audit(env: dict[str, str], tmp_path: Path) -> None:
-    code, out, exc = run("cases", "open-with-evidence", env["FINDING"], "--json")
+    code, out, exc = run("cases", "open-with-evidence", "--json")  # the worst unlicensed copy
     assert code == 0, exc
     d = json.loads(out)
     case_id, path = str(d["case"]["id"]), d["package"]["path"]
     assert d["verification"]["ok"] and d["case"]["state"] == "evidence_captured"
+    assert d["package"]["finding_id"] == int(env["FINDING"])
     assert d["case"]["events"][0]["actor"] == "desk"
 
     code, out, _ = run("evidence", "verify", path)
@@ -95,3 +96,17 @@ def test_illegal_move_exits_3(env: dict[str, str]) -> None:
                        capture_output=True, text=True, env={**os.environ, **env}, timeout=120)
     assert r.returncode == 3, r.stderr
     assert "cannot move a case from detected to litigation" in r.stderr
+
+
+def test_right_holder_from_the_installation_file(tmp_path: Path) -> None:
+    from newsrights.services.cases import right_holder
+    from newsrights.settings import Settings
+
+    st = Settings(db_url="sqlite://", home=tmp_path)
+    default = right_holder(st)
+    assert default.name and default.credit_line == "来源:国际在线" and not default.contact
+    (tmp_path / "rightholder.toml").write_text('name = "某出版社"\ncontact = "rights@example.cn"\n'
+                                               'address = "北京市示例路1号"\n', encoding="utf-8")
+    got = right_holder(st)
+    assert (got.name, got.contact, got.address, got.credit_line) == ("某出版社", "rights@example.cn", "北京市示例路1号",
+                                                                      "来源:国际在线")

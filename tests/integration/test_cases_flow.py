@@ -101,7 +101,10 @@ def test_open_groups_findings_by_site_operator(world: World) -> None:
 
 
 def test_demo_hook_case_with_verified_evidence(world: World) -> None:
-    out = svc.open_case_with_evidence(world.factory, world.findings["www"], "alice", settings=world.settings)
+    with transaction(world.factory) as s:
+        worst = svc.worst_unlicensed_finding(s)
+    assert worst == world.findings["www"]  # the whole copy beats the excerpts
+    out = svc.open_case_with_evidence(world.factory, worst, "alice", settings=world.settings)
     assert out["verification"]["ok"] is True
     assert out["case"]["state"] == "evidence_captured"
     assert [e["action"] for e in out["case"]["events"]] == ["open", "capture_evidence"]

@@ -210,17 +210,25 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one nested function per 
 
     @cases.command("open-with-evidence")
     def cases_open_with_evidence(
-        finding_id: int,
+        finding_id: int | None = typer.Argument(None, help="Finding id (default: the worst unlicensed copy)."),
         tsa: str | None = typer.Option(None, "--tsa", help="RFC 3161 time-stamping authority URL."),
         actor: str | None = ActorOption,
         db: str | None = DbOption,
         as_json: bool = JsonOption,
     ) -> None:
-        """Open the case of one finding and capture a verified evidence package for it."""
-        from newsrights.services.cases import open_case_with_evidence
+        """Open the case of one finding (default: the worst unlicensed copy) with a verified evidence package."""
+        from newsrights.errors import InputError
+        from newsrights.services.cases import open_case_with_evidence, worst_unlicensed_finding
+        from newsrights.storage.db import transaction
 
         st = settings(db)
-        d = open_case_with_evidence(_factory(db), finding_id, actor or _actor_default(), settings=st, tsa_url=tsa)
+        factory = _factory(db)
+        if finding_id is None:
+            with transaction(factory) as s:
+                finding_id = worst_unlicensed_finding(s)
+            if finding_id is None:
+                raise InputError("no unlicensed finding to open a case on (scan some pages first)")
+        d = open_case_with_evidence(factory, finding_id, actor or _actor_default(), settings=st, tsa_url=tsa)
         _out(d, as_json, _case_text(d["case"]) + f"\nevidence: {d['package']['path']} (verifies: {d['verification']['ok']})")
 
     # ------------------------------------------------------------------ evidence

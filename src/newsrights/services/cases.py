@@ -547,6 +547,26 @@ def get_notice(session: Session, notice_id: int) -> dict[str, Any]:
 # --------------------------------------------------------------------------- demo hook
 
 
+def worst_unlicensed_finding(session: Session) -> int | None:
+    """The unlicensed finding to pursue first: a whole copy before an excerpt, then the highest
+    share of the article reused, then the earliest found (ids break ties). None if there is none."""
+    from newsrights.services.scan import list_findings
+
+    best: tuple[tuple[int, float, float, int], int] | None = None
+    offset = 0
+    while True:
+        batch = list_findings(session, verdict="unlicensed", limit=500, offset=offset)
+        for r in batch:
+            f = r.finding
+            found = _aware(r.found_at) or now_utc()
+            key = (1 if f.label == "whole" else 0, f.article_coverage, -found.timestamp(), -r.id)
+            if best is None or key > best[0]:
+                best = (key, r.id)
+        if len(batch) < 500:
+            return best[1] if best else None
+        offset += 500
+
+
 def open_case_with_evidence(
     factory: sessionmaker[Session],
     finding_id: int,
@@ -556,7 +576,9 @@ def open_case_with_evidence(
     tsa_url: str | None = None,
 ) -> dict[str, Any]:
     """Open (or join) the case of one finding, build its evidence package, move the case to
-    ``evidence_captured`` and return the case, the package and its verification."""
+    ``evidence_captured`` and return the case, the package and its verification.
+
+    ``newsrights demo`` calls it with :func:`worst_unlicensed_finding`."""
     from newsrights.services.evidence import build_evidence
 
     rep = open_cases(factory, [finding_id], actor=actor)
