@@ -247,3 +247,20 @@ def test_evidence_build_with_a_local_tsa(world: World) -> None:
     recs = [(r.rec_type, r.rec_headers.get_header("WARC-Payload-Note")) for r in ArchiveIterator(io.BytesIO(warc))]
     assert recs[1][0] == "response" and "reconstructed" in (recs[1][1] or "")
     assert log["resolved_ip"] is None and "not known" in log["resolved_ip_note"]
+
+
+def test_package_holds_the_article_as_it_was_when_the_copy_was_found(world: World) -> None:
+    from dataclasses import replace
+
+    from newsrights.services import evidence
+
+    art = publisher_article()
+    edited = replace(art, body=(*art.body[:-1], "更正：本文最后一段已删除。"))
+    assert catalog.ingest(world.factory, [edited]).updated == 1
+    with transaction(world.factory) as s:
+        assert catalog.get_article_record(s, world.article_id).version == 2
+    pkg, rep = evidence.build_evidence(world.factory, world.findings["m"], actor="alice", settings=world.settings)
+    assert rep.ok
+    with zipfile.ZipFile(pkg.path) as z:
+        held = json.loads(z.read("evidence/article.json"))
+    assert held["version"] == 1 and held["text"] == art.text

@@ -160,6 +160,19 @@ def _capture_bytes(captures_dir: Path, ref: str) -> tuple[bytes | None, dict[str
     return out.getvalue() or None, info
 
 
+def article_as_held(session: Session, article_id: str, at: datetime | None) -> Any:
+    """The catalog version of the article that was current at ``at`` (the newest ingested no
+    later than ``at``; the first version if all are later; the current one if ``at`` is None)."""
+    from newsrights.services import catalog
+
+    if at is None:
+        return catalog.get_article_record(session, article_id)
+    history = catalog.article_history(session, article_id)
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    held = [r for r in history if (r.ingested_at if r.ingested_at.tzinfo else r.ingested_at.replace(tzinfo=UTC)) <= at]
+    return held[-1] if held else history[0]
+
+
 def gather(session: Session, finding_id: int, settings: Settings) -> PackageContents:
     """Everything the package for ``finding_id`` holds (read-only)."""
     from newsrights.core.declaration import publisher_declaration
@@ -177,7 +190,7 @@ def gather(session: Session, finding_id: int, settings: Settings) -> PackageCont
     if isinstance(fetched, datetime) and fetched.tzinfo is None:
         fetched = fetched.replace(tzinfo=UTC)
 
-    art = catalog.get_article_record(session, finding.article_id)
+    art = article_as_held(session, finding.article_id, fetched if isinstance(fetched, datetime) else None)
     article = art.article
     decl = None
     if article.site:
