@@ -22,7 +22,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 
 @dataclass
-class TestTSA:
+class LocalTSA:
     url: str
     cert_der: bytes
     served: list[int]
@@ -90,7 +90,7 @@ def stamp(req_der: bytes, key: ec.EllipticCurvePrivateKey, cert_der: bytes, seri
 
 
 @contextmanager
-def run_tsa() -> Iterator[TestTSA]:
+def run_tsa() -> Iterator[LocalTSA]:
     """Serve a TSA on 127.0.0.1 on a free port for the duration of the block."""
     key, cert_der = make_tsa_identity()
     served: list[int] = []
@@ -117,7 +117,7 @@ def run_tsa() -> Iterator[TestTSA]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield TestTSA(url=f"http://127.0.0.1:{server.server_address[1]}/tsa", cert_der=cert_der, served=served)
+        yield LocalTSA(url=f"http://127.0.0.1:{server.server_address[1]}/tsa", cert_der=cert_der, served=served)
     finally:
         server.shutdown()
         server.server_close()
