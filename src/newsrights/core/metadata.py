@@ -536,7 +536,9 @@ def is_furniture_line(line: str) -> bool:
         return True  # calendar cells, page numbers, single characters: widgets, not text
     if len(s) <= 60 and s.startswith(_FURNITURE_START):
         return True
-    if len(s) <= 14 and s.startswith(("分享", "扫码", "扫一扫", "扫描二维码", "长按二维码", "点击查看", "查看原文", "阅读原文")):
+    if len(s) <= 14 and s.startswith(
+        ("分享", "扫码", "扫一扫", "扫描二维码", "长按二维码", "点击查看", "查看原文", "阅读原文")
+    ):
         return True
     if len(s) <= 60 and _PAGER_RE.match(s) and not s.isdigit():
         return True
@@ -577,6 +579,29 @@ class PageParts:
     credit_lines: tuple[str, ...] = field(default=())
 
 
+def _is_short_link(line: str) -> bool:
+    return len(line) <= 10 and not re.search(r"[。！？!?；;，,]", line)
+
+
+def _trim_link_runs(body: list[str], min_run: int = 4) -> tuple[list[str], list[str]]:
+    """Cut runs of at least ``min_run`` short, unpunctuated lines (menus, link
+    lists, tag clouds) from the start and the end of the body."""
+    nav: list[str] = []
+    start = 0
+    while start < len(body) and _is_short_link(body[start]):
+        start += 1
+    if start >= min_run:
+        nav.extend(body[:start])
+        body = body[start:]
+    end = len(body)
+    while end > 0 and _is_short_link(body[end - 1]):
+        end -= 1
+    if len(body) - end >= min_run:
+        nav.extend(body[end:])
+        body = body[:end]
+    return body, nav
+
+
 def _is_title_like(line: str) -> bool:
     return (
         4 <= len(line) <= 80
@@ -605,7 +630,8 @@ def structure(
        one (short, no closing full stop, not a meta line) and ``take_title``.
     4. Header: while the next lines are meta lines, ``原标题`` lines, bylines or
        credit lines they fill the fields and are not body.
-    5. Body: the rest, minus furniture (navigation, related-link lists — all
+    5. Body: the rest, minus runs of four or more short unpunctuated lines
+       at its start or end (menus, link lists), minus furniture (navigation, related-link lists — all
        lines after a 相关新闻 heading —, editor lines, share buttons) and minus
        meta/credit/byline-only lines, which fill the fields and
        ``credit_lines``. The first body paragraph loses its dateline (and a
@@ -722,6 +748,8 @@ def structure(
             continue
         body.append(ln)
 
+    body, nav = _trim_link_runs(body)
+    furniture.extend(nav)
     if body:
         dl, dby, rest = split_dateline(body[0])
         if dl:

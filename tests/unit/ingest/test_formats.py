@@ -267,3 +267,42 @@ def test_detect_format() -> None:
     assert detect_format("标题\n正文".encode()) == "text"
     assert detect_format(gzip.compress(b"x")) == "gzip"
     assert detect_format(b"plain", name="x.html") == "html"
+
+
+def test_label_and_value_on_separate_lines() -> None:
+    html = (
+        "<html><head><meta charset='utf-8'><title>标题甲乙丙丁</title></head><body><h1>标题甲乙丙丁</h1>"
+        + "".join(f"<p>{p}</p>" for p in BODY)
+        + "<div>【纠错】</div><div>责任编辑：</div><div>焦鹏</div></body></html>"
+    )
+    a = _one(read_bytes(html.encode(), origin="x.html"))
+    assert a.responsible_editor == "焦鹏"
+
+
+def test_table_layout_page_uses_the_dense_block() -> None:
+    nav = "".join(f"<td><a href='/{i}'>栏目{i}</a></td>" for i in range(30))
+    text = "".join(f"{p}<br>" for p in BODY * 2)
+    html = (
+        "<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'><title>旧式页面</title></head>"
+        f"<body><table><tr>{nav}</tr></table><table><tr><td><font size=2>{text}</font></td></tr></table>"
+        f"<table><tr>{nav}</tr></table></body></html>"
+    )
+    a = _one(read_bytes(html.encode("gb18030"), origin="old.html"))
+    assert "会议指出，上半年全市经济运行总体平稳" in a.text
+    assert "栏目3" not in a.text
+
+
+def test_declared_page_with_a_few_broken_bytes_keeps_its_charset() -> None:
+    text = "".join(BODY) * 3
+    data = (
+        b'<text encoding="gb2312">'
+        + text.encode("gb18030")
+        + b"\xff\xfe"
+        + text.encode("gb18030")
+        + b"</text>"
+    )
+    decoded, codec = decode(data, None if False else "gb2312")
+    assert codec == "gb18030" and BODY[0][:20] in decoded
+    from newsrights.ingest.encoding import sniff_declared
+
+    assert sniff_declared(data) == "gb2312"

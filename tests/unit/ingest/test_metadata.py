@@ -186,3 +186,39 @@ def test_structure_generic_page() -> None:
     assert "某市经济运行平稳" in parts.furniture
     assert parts.published is not None and parts.published.hour == 9
     assert "新华社北京8月18日电" in parts.credit_lines and "来源:某某日报" in parts.credit_lines
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("新京报记者 彭冲 山东冠县报道", "新京报记者 彭冲"),
+        ("本报记者罗科苏盈发自北京", "本报记者 罗科苏盈"),
+        ("连载：乔冠华才情人生   出版社：团结出版社   作者：罗银胜", "作者 罗银胜"),
+        ("顶端新闻·河南商报记者马俊峰/文受访者供图", "顶端新闻·河南商报记者 马俊峰"),
+        ("马俊峰/文", "马俊峰"),
+        ("记者一眼就注意到墙上一幅巨大的规划图。", None),
+        ("与作者联系", None),
+        ("文章编辑", None),
+    ],
+)
+def test_inline_bylines(line: str, expected: str | None) -> None:
+    from newsrights.core.metadata import find_byline
+
+    assert find_byline(line) == expected
+
+
+def test_trailing_name_and_place_bylines() -> None:
+    assert split_trailing_byline("过程吗？”（姚峰 上海报道）") == ("过程吗？”", "姚峰")
+    assert split_trailing_byline("结束。（袁源）") == ("结束。", "袁源")
+    assert split_trailing_byline("结束。（图）") == ("结束。（图）", None)
+
+
+def test_interview_question_is_not_a_meta_line() -> None:
+    assert parse_meta_line("记者：你通过什么渠道最快的获取这些信息？") is None
+    assert parse_meta_line("【编辑:刘欢】 返回搜狐，查看更多").get("editor") == "刘欢"  # type: ignore[union-attr]
+
+
+def test_widgets_are_furniture() -> None:
+    for line in ("17", "一", "« Apr", "第1页/共1页 << 上一页", "分享让更多人看到"):
+        assert is_furniture_line(line), line
+    assert not is_furniture_line("看点")
