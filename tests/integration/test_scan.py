@@ -63,6 +63,9 @@ def pages(tmp_path: Path) -> tuple[Path, list[Article]]:
     (d / "c_unrelated.html").write_bytes(_html("别的新闻", [zh_paragraph(rng, 300) for _ in range(4)]))
     (d / "d_empty.html").write_bytes(b"")
     _warc(d / "e_capture.warc.gz", "http://copier.example/x.html", _html("抄袭", list(arts[6].body[:5])))
+    _warc(d / "f_cut.warc.gz", "http://copier.example/y.html", _html("抄袭", list(arts[7].body)))
+    data = (d / "f_cut.warc.gz").read_bytes()
+    (d / "f_cut.warc.gz").write_bytes(data[: len(data) // 2])  # a truncated archive
     return d, arts
 
 
@@ -88,7 +91,7 @@ def test_scan_cli_end_to_end(db_url: str, pages: tuple[Path, list[Article]]) -> 
             assert key in d
         assert d["params"] == Scanner(factory).params.name
         assert d["verdict"] is not None
-    assert "empty" in res.stderr
+    assert "empty" in res.stderr and "truncated_warc" in res.stderr
 
     # spans refer to the stored page text; the passage there is the article's passage
     with factory() as s:

@@ -443,6 +443,9 @@ def iter_pages(
         for f in _files(root):
             items: Iterable[Article | Rejected]
             data: bytes | None = None
+            if _is_warc(f):
+                yield from _warc_cheap_first(f, scanner, report, reject)
+                continue
             if f.suffix.lower() in _HTML_SUFFIXES and f.stat().st_size <= _MAX_RAW:
                 data = f.read_bytes()
                 try:
@@ -462,6 +465,79 @@ def iter_pages(
                     reject(item)
                 else:
                     yield item, data
+
+
+def _is_warc(f: Path) -> bool:
+    name = f.name.lower()
+    if name.endswith((".warc", ".warc.gz", ".arc", ".arc.gz")):
+        return True
+    try:
+        with f.open("rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return False
+    return head.startswith((b"WARC/", b"filedesc"))
+
+
+def _warc_cheap_first(
+    f: Path, scanner: Scanner, report: ScanReport, reject: Callable[[Rejected], None]
+) -> Iterator[tuple[Article, bytes | None]]:
+    """Pages of a WARC, cheap-first: each HTML payload is reduced with ``fast_text`` and only
+    payloads with candidates are read carefully (:func:`newsrights.ingest.read_bytes`, origin
+    ``file#offset`` as the WARC reader names it). Records are picked with the WARC reader's own
+    rule; a damaged archive gives the pages read so far and one ``truncated_warc``/``bad_warc``."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    from newsrights.core.metadata import parse_datetime
+    from newsrights.ingest import read_bytes
+    from newsrights.ingest.html import fast_text
+    from newsrights.ingest.warc import _drain_short, _wanted
+
+    offset = 0
+    seen = 0
+    with f.open("rb") as fh:
+        it = ArchiveIterator(fh, arc2warc=True)
+        it.INC_RECORD = ""
+        try:
+            for record in it:
+                ctype = _wanted(record)
+                if ctype is None:
+                    if _drain_short(record):
+                        reject(Rejected(f"{f}#{it.get_record_offset()}", "truncated_warc", "archive ends inside a record"))
+                        return
+                    continue
+                payload = record.content_stream().read(_MAX_RAW + 1)
+                short = _drain_short(record)
+                offset = it.get_record_offset()
+                origin = f"{f}#{offset}"
+                if short:
+                    reject(Rejected(origin, "truncated_warc", f"archive ends inside a record after {seen} page(s)"))
+                    return
+                seen += 1
+                if len(payload) > _MAX_RAW:
+                    reject(Rejected(origin, "too_large", f"payload larger than {_MAX_RAW} bytes"))
+                    continue
+                if "html" in ctype or not ctype:
+                    try:
+                        cheap: str | None = fast_text(payload)[1]
+                    except Exception:  # the careful reader reports the page properly
+                        cheap = None
+                    if cheap and cheap.strip() and scanner.candidates_for_text(cheap) == 0:
+                        report.pages += 1
+                        report.skipped_cheap += 1
+                        continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                fetched = parse_datetime(record.rec_headers.get_header("WARC-Date"))
+                for item in read_bytes(payload, origin=origin, url=url, content_type=ctype or None, fetched=fetched):
+                    if isinstance(item, Rejected):
+                        reject(item)
+                    else:
+                        yield item, payload
+            if it.err_count:
+                reject(Rejected(f"{f}#{offset}", "truncated_warc", f"{it.err_count} damaged record(s)"))
+        except Exception as exc:  # warcio raises EOFError, zlib.error, ArchiveLoadFailed, ValueError…
+            reason = "truncated_warc" if isinstance(exc, EOFError | zlib.error) or "truncat" in str(exc).lower() else "bad_warc"
+            reject(Rejected(f"{f}#{offset}", reason, f"after {seen} page(s): {type(exc).__name__}: {exc}"))
 
 
 def scan_paths(
