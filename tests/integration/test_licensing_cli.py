@@ -49,6 +49,12 @@ def test_licences_lifecycle(sqlite_url: str, tmp_path: Path) -> None:
     assert {p["kind"] for p in json.loads(out)} == {"publisher", "licensee"}
     code, _ = run(sqlite_url, "licences", "conflict", "perm")
     assert code == 0
+    code, out = run(sqlite_url, "licences", "add", "辽宁日报", "--inbound", "--from", "2021-01-01", "--json")
+    inbound = json.loads(out)
+    assert inbound["assignee"] == "urn:newsrights:party:cri" and inbound["assigner"].endswith("辽宁日报")
+    code, out = run(sqlite_url, "licences", "show", inbound["uid"])
+    duty = json.loads(out)["odrl"]["permission"][0]["duty"][0]["action"][0]
+    assert duty["refinement"][0]["rightOperand"] == "来源:辽宁日报"
 
 
 def test_import_counts_rejections(sqlite_url: str, tmp_path: Path) -> None:

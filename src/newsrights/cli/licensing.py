@@ -72,7 +72,8 @@ def register(app: typer.Typer) -> None:
         action: list[str] = typer.Option(["reproduce"], "--action", help="reproduce, extract (摘编), distribute … (repeatable)."),
         start: str | None = typer.Option(None, "--from", help="First day of the licence (YYYY-MM-DD)."),
         until: str | None = typer.Option(None, "--until", help="Last day of the licence (YYYY-MM-DD)."),
-        credit: str | None = typer.Option("来源:国际在线", "--credit", help="Exact credit the licensee must print."),
+        credit: str | None = typer.Option(None, "--credit",
+                                          help="Exact credit to print (default 来源:国际在线; inbound: 来源:<licensor>)."),
         no_credit: bool = typer.Option(False, "--no-credit", help="No attribution duty."),
         keep_title: bool = typer.Option(False, "--keep-title", help="Duty: do not alter the title."),
         keep_byline: bool = typer.Option(False, "--keep-byline", help="Duty: keep the byline."),
@@ -97,7 +98,8 @@ def register(app: typer.Typer) -> None:
 
         terms = LicenceTerms(
             licensee=licensee, domains=tuple(domain), licensed_domains=tuple(licensed_domain), actions=tuple(action),
-            start=_date(start, "--from"), end=_date(until, "--until"), credit=None if no_credit else credit,
+            start=_date(start, "--from"), end=_date(until, "--until"),
+            credit=None if no_credit else credit or (f"来源:{licensee}" if inbound else "来源:国际在线"),
             keep_title=keep_title, keep_byline=keep_byline, keep_dateline=keep_dateline, link_back=link_back,
             max_share=max_share, columns=tuple(column), articles=tuple(article), sources=tuple(source),
             territory=territory, purpose=purpose, channel=channel, inbound=inbound, prohibit=prohibit, uid=uid,
