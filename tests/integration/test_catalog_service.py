@@ -115,6 +115,10 @@ def test_declarations_versioned_by_effective_date(db_url: str) -> None:
         assert d2021 is not None and d2021.version == "2020-01-01" and d2021.claim_window.days == 30  # type: ignore[union-attr]
         assert d2024 is not None and d2024.version == "2024-01-01" and d2024.claim_window.days == 60  # type: ignore[union-attr]
         assert catalog.declaration_in_force(s, "其他网站", date(2024, 1, 1)) is None
+        # 2023-12-31 17:00 UTC is already 2024-01-01 in China, where the declaration's dates are
+        from datetime import UTC
+        d_utc = catalog.declaration_in_force(s, "国际在线", datetime(2023, 12, 31, 17, 0, tzinfo=UTC))
+        assert d_utc is not None and d_utc.version == "2024-01-01"
         assert len(catalog.list_declarations(s, "国际在线")) == 2
     # articles are judged under the version in force on their date
     old = _art(1).with_(published=datetime(2021, 5, 1, tzinfo=CHINA_TZ), site="国际在线")

@@ -165,9 +165,12 @@ def article_id_for(article: Article) -> str:
 
 
 def _date_of(on: date | datetime | None) -> date | None:
+    """The calendar date in China (the publisher's, and its declarations') of ``on``."""
     if on is None:
         return None
-    return on.date() if isinstance(on, datetime) else on
+    if isinstance(on, datetime):
+        return on.astimezone(CHINA_TZ).date() if on.tzinfo else on.date()
+    return on
 
 
 # --------------------------------------------------------------------------- declarations
