@@ -323,7 +323,7 @@ def articles_list(
     site: str | None = typer.Option(None, "--site"),
     ownership: str | None = typer.Option(None, "--ownership", help="owned, third_party, explicit_third_party, needs_review"),
     holder: str | None = typer.Option(None, "--holder"),
-    query: str | None = typer.Option(None, "--q", "-q", help="Substring of the title or URI."),
+    query: str | None = typer.Option(None, "--query", "-q", help="Substring of the title or URI."),
     since: str | None = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD)."),
     until: str | None = typer.Option(None, "--until", help="Published before (YYYY-MM-DD)."),
     limit: int = typer.Option(50, "--limit", min=1),
