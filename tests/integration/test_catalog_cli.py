@@ -201,3 +201,17 @@ def test_declaration_register(tmp_path: Path, sqlite_url: str) -> None:
         assert row["effective"] == "2025-01-01"
         d = catalog.declaration_in_force(s, "国际在线", None)
         assert d is not None and d.credit_line == "来源:国际在线"
+
+
+def test_scraped_text_cannot_drive_the_terminal(tmp_path: Path, sqlite_url: str) -> None:
+    page = tmp_path / "evil.json"
+    page.write_text(_ninjs("urn:test:evil", "第一段[bold red]正文[/]，\x1b[2J说了一件事。\n第二段正文。", title="标题\x1b]0;pwned\x07[link=x]y[/link]"),
+                    encoding="utf-8")
+    runner = CliRunner()
+    r = runner.invoke(app, ["parse", str(page)])
+    assert r.exit_code == 0 and "\x1b" not in r.stdout and "[link=x]" in r.stdout
+    runner.invoke(app, ["ingest", str(page), "--db", sqlite_url])
+    (rec,) = json.loads(runner.invoke(app, ["articles", "list", "--db", sqlite_url, "--json"]).stdout)
+    r = runner.invoke(app, ["articles", "show", rec["id"], "--db", sqlite_url])
+    assert r.exit_code == 0
+    assert "\x1b" not in r.stdout and "[bold red]正文[/]" in r.stdout and "[link=x]y[/link]" in r.stdout

@@ -61,8 +61,21 @@ def _read_all(paths: list[Path]) -> Iterator[Article | Rejected]:
         yield from read_path(p)
 
 
+_CONTROL = {c: None for c in [*range(0, 9), 11, 12, *range(14, 32), 127, *range(128, 160)]}
+
+
+def _safe(text: object) -> str:
+    """Scraped text for a terminal: control characters (ANSI escapes…) dropped, Rich markup escaped."""
+    return escape(str(text).translate(_CONTROL))
+
+
+def _plain(text: object) -> str:
+    """Scraped text for plain stdout: control characters dropped."""
+    return str(text).translate(_CONTROL)
+
+
 def _report_rejected(r: Rejected) -> None:
-    console.print(f"[yellow]rejected[/] {escape(r.origin)}: {escape(r.reason)}" + (f" ({escape(r.detail[:200])})" if r.detail else ""))
+    console.print(f"[yellow]rejected[/] {_safe(r.origin)}: {_safe(r.reason)}" + (f" ({_safe(r.detail[:200])})" if r.detail else ""))
 
 
 def _summary_line(counts: Counter[str], rejected: Counter[str]) -> str:
@@ -160,11 +173,11 @@ def _parse_items(paths: list[Path], as_json: bool, fixed: Any, counts: Counter[s
             d["ownership"] = own.to_json()
             print_json(d, line=True)
         else:
-            sys.stdout.write(
+            sys.stdout.write(_plain(
                 f"{article_id_for(item)}  {own.class_:<20} {own.holder or '-':<12} {item.title or '(no title)'}\n"
                 f"    {item.published.isoformat() if item.published else '-'}  来源:{item.source or '-'}  "
                 f"{len(item.body)} paragraphs  sha256 {item.sha256[:16]}  {item.origin}\n"
-            )
+            ))
 
 
 # --------------------------------------------------------------------------- declaration
@@ -238,12 +251,12 @@ def _print_declaration(decl: Any) -> None:
         ("rights manager", j["rights_manager"] or "-"),
     ]
     for k, v in rows:
-        t.add_row(k, escape(str(v)))
+        t.add_row(k, _safe(v))
     out.print(t)
     if decl.uninterpreted:
         out.print(f"[yellow]{len(decl.uninterpreted)} sentence(s) not interpreted:[/]")
         for s in decl.uninterpreted:
-            out.print(f"  - {escape(s)}")
+            out.print(f"  - {_safe(s)}")
     else:
         out.print("every sentence was interpreted")
 
@@ -352,7 +365,7 @@ def articles_list(
     for r in records:
         a = r.article
         t.add_row(r.id, a.published.strftime("%Y-%m-%d %H:%M") if a.published else "-", r.ownership.class_,
-                  escape(r.ownership.holder or "-"), str(r.version), escape(a.title or "(no title)"))
+                  _safe(r.ownership.holder or "-"), str(r.version), _safe(a.title or "(no title)"))
     Console_stdout().print(t)
     console.print(f"{len(records)} article(s)")
 
@@ -381,7 +394,7 @@ def articles_show(
         return
     out = Console_stdout()
     a = rec.article
-    out.print(f"[bold]{escape(a.title or '(no title)')}[/]  ({rec.id}, version {rec.version} of {rec.versions})")
+    out.print(f"[bold]{_safe(a.title or '(no title)')}[/]  ({rec.id}, version {rec.version} of {rec.versions})")
     for label, value in (
         ("published", a.published.isoformat() if a.published else None), ("来源", a.source), ("编辑", a.editor),
         ("责编", a.responsible_editor), ("原标题", a.original_title), ("dateline", a.dateline), ("byline", a.byline),
@@ -390,17 +403,17 @@ def articles_show(
         ("first ingested", rec.first_ingested_at.isoformat() if rec.first_ingested_at else None),
     ):
         if value:
-            out.print(f"  {label}: {escape(str(value))}")
+            out.print(f"  {label}: {_safe(value)}")
     o = rec.ownership
-    out.print(f"  ownership: [bold]{o.class_}[/]" + (f", holder {escape(o.holder)}" if o.holder else "")
-              + (f", marker {escape(o.marker)}" if o.marker else "") + f" (declaration {escape(o.declaration_version or '-')})")
+    out.print(f"  ownership: [bold]{o.class_}[/]" + (f", holder {_safe(o.holder)}" if o.holder else "")
+              + (f", marker {_safe(o.marker)}" if o.marker else "") + f" (declaration {_safe(o.declaration_version or '-')})")
     for reason in o.reasons:
-        out.print(f"    - {escape(reason)}")
+        out.print(f"    - {_safe(reason)}")
     for h in hist:
         out.print(f"  v{h.version} {h.ingested_at.isoformat()} sha256 {h.sha256}")
     out.print("")
     for p in a.body:
-        out.print(escape(p))
+        out.print(_safe(p))
 
 
 # --------------------------------------------------------------------------- export
