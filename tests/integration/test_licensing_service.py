@@ -224,3 +224,24 @@ def test_cached_registry_follows_every_change(factory) -> None:  # type: ignore[
     L.set_conflict(factory, "perm")
     with factory() as s:
         assert L.registry_on(s, "2026-05-01").conflict == "perm"
+
+
+def test_a_failing_verdict_goes_to_review_and_the_others_are_judged(factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    ids = _catalog(factory)
+    _vector_registry(factory)
+    real = L.check_credit
+
+    def flaky(page, original, **kw):  # type: ignore[no-untyped-def]
+        if original.title and original.title.startswith("独家"):
+            raise RuntimeError("boom")
+        return real(page, original, **kw)
+
+    monkeypatch.setattr(L, "check_credit", flaky)
+    page = Article(body=vectors.article(DATA, "forum")[0].body, url="http://copycat.example/x.html",
+                   published=datetime(2026, 11, 19, tzinfo=CHINA_TZ))
+    bad = Finding(page.url or "", ids["exclusive"], "", "whole", 1.0, 1.0, (), "p")
+    good = Finding(page.url or "", ids["forum"], "", "whole", 1.0, 1.0, (), "p")
+    with transaction(factory) as s:
+        a, b = L.attach_verdicts(s, page, [bad, good])
+    assert a.verdict == "legal_review" and a.verdict_reasons[0].startswith("verdict_failed: RuntimeError: boom")
+    assert b.verdict == "unlicensed"

@@ -571,23 +571,34 @@ def attach_verdicts(
             out.append(replace(f, verdict="legal_review", registry_snapshot=sid,
                                verdict_reasons=(f"article_not_in_catalog: {f.article_id}",)))
             continue
-        credit = check_credit(
-            page, rec.article,
-            required_credit=decl.credit_line or "来源:国际在线",
-            publisher_names=decl.own_names or (reg.publisher.name,),
-            publisher_domains=reg.publisher.domains,
-            raw_html=raw,
-        )
-        d = decide(f, article=rec.article, ownership=rec.ownership, page=page, credit=credit,
-                   registry=reg, article_id=rec.id, when=when, params=params)
-        reasons = d.reasons
-        if d.verdict == "not_ours":  # say whether the publisher's own reprint was licensed
-            inbound = inbound_check(registry_on(session, rec.article.published or when), rec.id,
-                                    rec.article, rec.ownership)
-            head = "publisher_reprint_covered" if inbound.covered else "publisher_reprint_not_covered"
-            reasons = (*reasons, f"{head}: {inbound.reasons[0]}")
-        out.append(replace(f, verdict=d.verdict, verdict_reasons=reasons, registry_snapshot=sid))
+        try:
+            out.append(_judge(session, page, f, rec, reg, sid, decl, when, raw, params))
+        except Exception as exc:  # one bad finding must not sink the page: review it by hand
+            log.warning("verdict failed for %s / %s: %s", f.page_url, f.article_id, exc, exc_info=True)
+            out.append(replace(f, verdict="legal_review", registry_snapshot=sid,
+                               verdict_reasons=(f"verdict_failed: {type(exc).__name__}: {exc}"[:500],)))
     return out
+
+
+def _judge(session: Session, page: Article, f: Finding, rec: Any, reg: Registry, sid: str, decl: Any,
+           when: datetime, raw: bytes | str | None, params: VerdictParams) -> Finding:
+    """One finding's verdict (see :func:`attach_verdicts`)."""
+    credit = check_credit(
+        page, rec.article,
+        required_credit=decl.credit_line or "来源:国际在线",
+        publisher_names=decl.own_names or (reg.publisher.name,),
+        publisher_domains=reg.publisher.domains,
+        raw_html=raw,
+    )
+    d = decide(f, article=rec.article, ownership=rec.ownership, page=page, credit=credit,
+               registry=reg, article_id=rec.id, when=when, params=params)
+    reasons = d.reasons
+    if d.verdict == "not_ours":  # say whether the publisher's own reprint was licensed
+        inbound = inbound_check(registry_on(session, rec.article.published or when), rec.id,
+                                rec.article, rec.ownership)
+        head = "publisher_reprint_covered" if inbound.covered else "publisher_reprint_not_covered"
+        reasons = (*reasons, f"{head}: {inbound.reasons[0]}")
+    return replace(f, verdict=d.verdict, verdict_reasons=reasons, registry_snapshot=sid)
 
 
 def _stored_findings(session: Session, *, article: str | None, verdict: str | None,
