@@ -219,6 +219,11 @@ def test_site_of() -> None:
     assert svc.site_of("https://news.sina.com.cn/x") == "sina.com.cn"
     assert svc.site_of("http://mirror.partner.example/a") == "partner.example"
     assert svc.site_of("http://127.0.0.1:8000/a") == "127.0.0.1"
+    assert svc.site_of("/data/pages/x.html") == "file:/data/pages/x.html"
+    assert svc.site_of("file:///data/x.html") == "file:/data/x.html"
+    assert svc.site_of("copycat-news.com/a") == "copycat-news.com"
+    with pytest.raises(InputError):
+        svc.site_of("")
 
 
 def test_evidence_build_with_a_local_tsa(world: World) -> None:

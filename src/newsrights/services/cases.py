@@ -71,9 +71,15 @@ def _utc(dt: datetime) -> datetime:
 
 
 def site_of(url: str) -> str:
-    """The registered domain of ``url`` (host for IPs and single-label hosts)."""
+    """The registered domain of ``url`` (host for IPs and single-label hosts); a local file or
+    other non-web origin is its own site (``file:<path>``)."""
     from tld import get_fld
 
+    parts = urlsplit(url)
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        return f"{parts.scheme}:{parts.path or url}"  # e.g. file:… — no operator to group by
+    if not parts.scheme and (url.startswith(("/", ".")) or "\\" in url):
+        return f"file:{url}"
     host = (urlsplit(url if "://" in url else f"http://{url}").hostname or "").lower()
     if not host:
         raise InputError(f"cannot tell the site of {url!r}")
