@@ -81,7 +81,14 @@ def test_case_evidence_notice_cost_claim_audit(env: dict[str, str], tmp_path: Pa
                        "--received", "2024-01-31T16:00:00+00:00", "--json")
     assert code == 0 and json.loads(out)["late"] is True
     code, out, _ = run("claims", "list", "--late", "--json")
-    assert len(json.loads(out)) == 1
+    claim = json.loads(out)
+    assert len(claim) == 1
+    cid = str(claim[0]["id"])
+    assert run("claims", "review", cid, "--actor", "lawyer")[0] == 0
+    code, out, _ = run("claims", "resolve", cid, "rejected_late", "--actor", "lawyer", "--json")
+    assert code == 0 and json.loads(out)["resolution"] == "rejected_late"
+    code, out, _ = run("audit", "list", "--entity", "claim", "--by", "lawyer", "--json")
+    assert [e["action"] for e in json.loads(out)] == ["review", "resolve"]
 
     code, out, _ = run("audit", "list", "--entity", "case", "--id", case_id, "--json")
     actions = [e["action"] for e in json.loads(out)]
