@@ -207,3 +207,19 @@ def test_killed_ingest_leaves_a_consistent_catalog_that_a_rerun_completes(db_url
     with factory() as s:
         assert s.scalar(sa.text("select count(*) from articles")) == n
         assert s.scalar(sa.text("select count(*) from article_versions")) == n
+
+
+def test_a_foreign_page_is_not_judged_under_the_publishers_registered_declaration(sqlite_url: str) -> None:
+    factory = open_db(sqlite_url)
+    with transaction(factory) as s:
+        catalog.add_declaration(s, "国际在线", publisher_declaration().text, None)
+    foreign = _art(9, source=None).with_(declaration="本文为EDN电子技术设计 原创文章，禁止转载。", url="https://www.ednchina.com/x")
+    own = _art(10)
+    r = catalog.ingest(factory, [foreign, own])
+    assert r.new == 2
+    with factory() as s:
+        f = catalog.get_article_record(s, catalog.article_id_for(foreign))
+        assert f.ownership.class_ == "third_party" and f.ownership.holder == "EDN电子技术设计"
+        o = catalog.get_article_record(s, catalog.article_id_for(own))
+        assert o.ownership.class_ == "owned"
+        assert o.ownership.declaration_version == catalog.list_declarations(s, "国际在线")[0]["version"]

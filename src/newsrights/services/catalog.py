@@ -224,6 +224,11 @@ def _parse_cached(text: str, site: str, effective: date | None, version: str) ->
     return parse_declaration(text, site=site, effective=effective, version=version)
 
 
+@lru_cache(maxsize=1024)
+def _parse_page(text: str) -> Declaration:
+    return parse_declaration(text)
+
+
 def _decl_from_row(row: DeclarationRow) -> Declaration:
     """The stored declaration, parsed again from its text (cached: parsing is pure)."""
     return _parse_cached(row.text, row.site_id, row.effective, row.version)
@@ -270,7 +275,6 @@ class _DeclarationBook:
             for r in session.scalars(select(DeclarationRow)):
                 self.rows.setdefault(r.site_id, []).append(r)
         self.parsed_rows: dict[int, Declaration] = {}
-        self.page_decls: dict[str, Declaration] = {}
         self.default = publisher_declaration()
 
     def _registered(self, site: str | None, on: date | None) -> Declaration | None:
@@ -293,10 +297,7 @@ class _DeclarationBook:
         text = "\n".join(p for p in parts if p.strip())
         if not text:
             return None
-        key = _sha(text)
-        if key not in self.page_decls:
-            self.page_decls[key] = parse_declaration(text)
-        return self.page_decls[key]
+        return _parse_page(text)
 
     def for_article(self, article: Article) -> Declaration:
         """Registered version for the article's site and date; else the page's own declaration when
@@ -305,7 +306,7 @@ class _DeclarationBook:
             return self.fixed
         on = _date_of(article.published)
         page = self._page(article)
-        for site in (article.site, page.site if page else None, self.default.site):
+        for site in (article.site, page.site if page else None):
             found = self._registered(site, on)
             if found is not None:
                 return found
@@ -313,7 +314,7 @@ class _DeclarationBook:
             names = [n for n in (page.site, page.holder, page.operator) if n]
             if names and not any(is_publisher_name(n) for n in names):
                 return page  # another site's page, judged under that site's own declaration
-        return self.default
+        return self._registered(self.default.site, on) or self.default
 
 
 def choose_declaration(article: Article) -> Declaration:
