@@ -3,7 +3,7 @@ late claims are kept and flagged; the workflow to resolution is audited."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -16,7 +16,6 @@ from newsrights.storage.db import open_db, transaction
 SITE = "news.example.cn"
 V1 = "如因作品内容、版权和其他问题需要与本网联系的，请在该事由发生之日起30日内进行。"
 V2 = "如对本网作品有异议，请在作品刊发之日起15日内与本网联系。"
-UTC = timezone.utc
 
 
 def setup(url: str):  # type: ignore[no-untyped-def]
