@@ -11,7 +11,6 @@ from newsrights.core.declaration import parse_declaration, publisher_declaration
 from newsrights.core.model import CHINA_TZ
 from newsrights.errors import IllegalTransition, InputError
 
-UTC = UTC
 NY = timezone(timedelta(hours=-5))
 
 
