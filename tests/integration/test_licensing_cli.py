@@ -99,3 +99,20 @@ def test_verdicts_command_lists_stored_findings(sqlite_url: str) -> None:
     assert hasattr(scan, "list_findings")
     code, out = run(sqlite_url, "verdicts", "--json")
     assert code == 0 and json.loads(out) == []
+
+
+def test_check_command(sqlite_url: str) -> None:
+    from newsrights.services import catalog
+    from newsrights.storage.db import open_db
+    from tests.unit.licensing import vectors
+
+    art = vectors.article(vectors.load(), "forum")[0]
+    catalog.ingest(open_db(sqlite_url), [art])
+    run(sqlite_url, "licences", "add", "合作伙伴新闻网", "--domain", "partner.example", "--from", "2026-01-01",
+        "--until", "2026-12-31")
+    code, out = run(sqlite_url, "licences", "check", catalog.article_id_for(art), "--domain", "partner.example",
+                    "--on", "2026-05-01")
+    assert code == 0 and out.startswith("permitted")
+    code, out = run(sqlite_url, "licences", "check", catalog.article_id_for(art), "--domain", "partner.example",
+                    "--on", "2027-05-01", "--json")
+    assert json.loads(out)["failures"] == ["expired"]

@@ -245,3 +245,18 @@ def test_a_failing_verdict_goes_to_review_and_the_others_are_judged(factory, mon
         a, b = L.attach_verdicts(s, page, [bad, good])
     assert a.verdict == "legal_review" and a.verdict_reasons[0].startswith("verdict_failed: RuntimeError: boom")
     assert b.verdict == "unlicensed"
+
+
+def test_check_use_what_if(factory) -> None:  # type: ignore[no-untyped-def]
+    ids = _catalog(factory)
+    L.seed_demo_registry(factory)
+    with factory() as s:
+        ok = L.check_use(s, ids["forum"], domain="partner.example", on="2026-05-01")
+        assert ok["outcome"] == "permitted" and ok["party"]["name"] == "合作伙伴新闻网"
+        assert "attribute 来源:国际在线" in ok["duties"]
+        assert L.check_use(s, ids["forum"], domain="partner.example", on="2027-05-01")["failures"] == ["expired"]
+        over = L.check_use(s, ids["forum"], domain="digest.example", action="extract", share=45, on="2026-05-01")
+        assert over["failures"] == ["excerpt_over_share"]
+        assert L.check_use(s, ids["forum"], domain="nobody.example", on="2026-05-01")["outcome"] == "no_licence"
+        with pytest.raises(InputError):
+            L.check_use(s, ids["forum"], domain="x.example", action="teleport")

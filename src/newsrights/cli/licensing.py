@@ -221,6 +221,34 @@ def register(app: typer.Typer) -> None:
             for r in cov.reasons:
                 _line("", r)
 
+    @lic.command("check")
+    def licences_check(
+        article_id: str,
+        domain: str = typer.Option(..., "--domain", help="The site that would use the article."),
+        action: str = typer.Option("reproduce", "--action", help="reproduce, extract (摘编) …"),
+        on: str | None = typer.Option(None, "--on", help="Date of the use (default today)."),
+        share: float | None = typer.Option(None, "--share", help="Excerpts: % of the article used."),
+        territory: str | None = typer.Option(None, "--territory"),
+        purpose: str | None = typer.Option(None, "--purpose"),
+        channel: str = typer.Option("web", "--channel"),
+        as_json: bool = typer.Option(False, "--json"),
+        db: str | None = DbOption,
+    ) -> None:
+        """What-if: may this site make this use of this article on that date, and on which terms?"""
+        from newsrights.services.licensing import check_use
+
+        with _factory(db)() as s:
+            got = check_use(s, article_id, domain=domain, action=action, on=_date(on, "--on"), share=share,
+                            territory=territory, purpose=purpose, channel=channel)
+        if as_json:
+            print_json(got)
+            return
+        _line(got["outcome"], got["policy"] or "", f"v{got['version']}" if got["version"] else "")
+        for r in (*got["reasons"], *got["notes"]):
+            _line("", r)
+        for d in got["duties"]:
+            _line("", "duty: " + d)
+
     @lic.command("parties")
     def licences_parties(as_json: bool = typer.Option(False, "--json"), db: str | None = DbOption) -> None:
         """List parties: the publisher, licensees and sources."""

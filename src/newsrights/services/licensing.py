@@ -656,6 +656,34 @@ def list_verdicts(
     return rows
 
 
+def check_use(session: Session, article_id: str, *, domain: str, action: str = "reproduce",
+              on: date | datetime | str | None = None, share: float | None = None,
+              territory: str | None = None, purpose: str | None = None,
+              channel: str | None = "web") -> dict[str, Any]:
+    """What-if: may the site ``domain`` make this use of catalog article ``article_id`` on ``on``?
+    The registry in force then is asked directly (no page, so no credit check)."""
+    from newsrights.services.catalog import get_article_record
+
+    if action not in ACTIONS:
+        raise InputError(f"unknown action {action!r}; use one of {', '.join(ACTIONS)}")
+    rec = get_article_record(session, article_id)
+    when = as_moment(on)
+    reg = registry_on(session, when)
+    party = reg.party_for_domain(domain)
+    facts = AssetFacts(rec.id, uri=rec.uri, column=dict(rec.article.extra).get("column"),
+                       marker=rec.ownership.marker, source=rec.article.source, published=rec.article.published)
+    ev = evaluate(reg, facts, Use(action, party.uid if party else None, when, domain=domain,
+                                  territory=territory, purpose=purpose, channel=channel, share=share))
+    return {
+        "article_id": rec.id, "ownership": rec.ownership.class_, "domain": domain,
+        "party": party.to_json() if party else None, "action": action, "on": when.isoformat(),
+        "outcome": ev.outcome, "policy": ev.policy_uid, "version": ev.policy_version,
+        "failures": list(ev.failures), "reasons": list(ev.reasons), "notes": list(ev.notes),
+        "duties": [d.action + (f" {d.credit_text}" if d.credit_text else "") for d in ev.duties],
+        "registry_snapshot": reg.snapshot_id(),
+    }
+
+
 # --------------------------------------------------------------------------- inbound
 
 
