@@ -189,3 +189,13 @@ def test_yahoo_reprint_right_and_law_are_read(shared_data: Path) -> None:
     kinds = {r.kind for r in d.rules}
     assert {"reprint_right", "legal_basis"} <= kinds
     assert any("著作权纠纷" in law for law in d.legal_basis)
+
+
+def test_every_prohibited_act_maps_to_odrl() -> None:
+    d = parse_declaration("未经本网书面授权，任何人不得转载、摘编、复制、建立镜像、下载、链接、改编、翻译、汇编本网作品。")
+    assert [p.term for p in d.prohibited_acts] == ["转载", "摘编", "复制", "建立镜像", "下载", "链接", "改编", "翻译", "汇编"]
+    assert {p.term: p.actions for p in d.prohibited_acts}["建立镜像"] == ("reproduce", "distribute")
+    assert d.prohibited_actions == (
+        "aggregate", "archive", "derive", "distribute", "extract", "index", "modify", "reproduce", "translate"
+    )
+    assert d.written_permission_required
