@@ -75,6 +75,13 @@ def test_cli_monitor_json_and_captures_show(sqlite_url: str, tmp_path: Path) -> 
     assert ver.exit_code == 0 and all(isinstance(v, int) for v in json.loads(ver.stdout).values())
     bad = runner.invoke(app, ["monitor", "--db", sqlite_url])
     assert bad.exit_code != 0
+    # --every repeats; the second report lists no finding the first one had
+    warc = next((tmp_path / "cap").glob("*.warc.gz"))
+    every = runner.invoke(app, ["monitor", str(warc), "--db", sqlite_url, "--captures", str(tmp_path / "cap2"),
+                                "--json", "--every", "0.1s", "--count", "2", "--name", "from-warc"])
+    first, second = (json.loads(line) for line in every.stdout.strip().splitlines())
+    assert first["outcomes"]["matched"] == 4 and len(first["new_findings"]) == 4
+    assert second["run_id"] == first["run_id"] + 1 and second["new_findings"] == []
 
 
 def test_demo_hook_monitors_a_folder_on_loopback(sqlite_url: str, tmp_path: Path) -> None:

@@ -126,6 +126,20 @@ class FetchResult:
     def host(self) -> str:
         return (urlsplit(self.url).hostname or "").lower()
 
+    @property
+    def declared_charset(self) -> str | None:
+        ct = (self.declared_type or "").lower()
+        if "charset=" not in ct:
+            return None
+        return ct.split("charset=", 1)[1].split(";")[0].strip().strip("\"'") or None
+
+    def text(self) -> tuple[str, str]:
+        """``(text, codec)`` of the body: the declared charset is a hint, not the truth
+        (``newsrights.ingest.encoding.decode`` checks it against the bytes and the page's own meta)."""
+        from newsrights.ingest.encoding import decode
+
+        return decode(self.body, self.declared_charset)
+
     def fail(self, error: str, outcome: Outcome = "fetch_error", detail: str = "") -> FetchResult:
         self.error, self.outcome, self.detail = error, outcome, detail[:500]
         self.body = b""

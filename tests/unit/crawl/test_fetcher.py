@@ -191,3 +191,23 @@ def test_sniff_and_retry_after_helpers() -> None:
     assert parse_retry_after("120") == 120.0
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
     assert parse_retry_after("soon") is None
+
+
+def test_charset_lie_is_seen_through(site_dir: Path) -> None:
+    gbk = "<html><head><meta charset='gbk'><title>新闻</title></head><body><p>国际在线消息：滨江市举办阅读节。</p></body></html>"
+    b = {"/gbk.html": Behaviour(body=gbk.encode("gbk"), content_type="text/html; charset=utf-8")}
+    with serve_folder(site_dir, behaviours=b) as site, Fetcher(LOOPBACK) as f:
+        r = f.fetch(site("gbk.html"))
+    assert r.ok and r.declared_charset == "utf-8"
+    text, codec = r.text()
+    assert "滨江市举办阅读节" in text and codec.lower().replace("-", "") in ("gbk", "gb18030", "gb2312")
+
+
+def test_interval_parsing() -> None:
+    from newsrights.cli.crawl import parse_interval
+    from newsrights.errors import ConfigError
+
+    assert parse_interval("90s") == 90 and parse_interval("1h30m") == 5400 and parse_interval("2") == 2
+    assert parse_interval("1d") == 86400
+    with pytest.raises(ConfigError):
+        parse_interval("soon")
