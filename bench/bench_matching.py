@@ -323,11 +323,13 @@ def section_scale(args: argparse.Namespace) -> None:
         else:
             queries.append(("negative", sogou[rng.randrange(len(sogou))].text, None))
     lat: list[float] = []
+    by_kind: dict[str, list[float]] = {}
     hits: dict[str, list[int]] = {}
     for kind, text, aid in queries:
         t0 = time.process_time()
         fs = det.check(text)
         lat.append((time.process_time() - t0) * 1000)
+        by_kind.setdefault(kind, []).append(lat[-1])
         h = hits.setdefault(kind, [0, 0])
         h[1] += 1
         h[0] += (aid in {f.article_id for f in fs}) if aid else (not fs)
@@ -346,6 +348,10 @@ def section_scale(args: argparse.Namespace) -> None:
         f"| extrapolated to 1M articles (fixed + 1M × per-article RSS) | {(fixed + per_rss * 1e6) / 2**30:.2f} GiB | ≤ 4 GB |"
     )
     print(f"| check latency p50 / p99 ({len(lat)} queries) | {p50:.1f} ms / {p99:.1f} ms | p99 ≤ 50 ms |")
+    for kind, ms in sorted(by_kind.items()):
+        ms.sort()
+        p99k = ms[min(len(ms) - 1, int(0.99 * len(ms)))]
+        print(f"| {kind} queries: latency p50 / p99 | {statistics.median(ms):.1f} ms / {p99k:.1f} ms | |")
     for kind, (ok, tot) in sorted(hits.items()):
         what = "no finding" if kind == "negative" else "source article found"
         print(f"| {kind} queries: {what} | {ok}/{tot} | |")
