@@ -153,3 +153,36 @@ def test_shared_warc_samples_never_stop_a_run(db_url: str, shared_data: Path, tm
     assert rep.outcomes.get("no_match", 0) >= 5
     assert rep.reasons.get("rejected:unsupported_content_type", 0) >= 10  # images in the Wikipedia capture
     assert any(k in rep.reasons for k in ("rejected:bad_warc", "rejected:truncated_warc"))
+
+
+def test_a_slow_host_does_not_hold_up_the_others(sqlite_url: str, tmp_path: Path) -> None:
+    """Per-host limits in the loop itself: host B's pages go while host A's queue waits its turn."""
+    import threading
+
+    import httpx
+
+    finished: dict[str, float] = {}
+    lock = threading.Lock()
+    t0 = time.monotonic()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        if request.url.host == "slow.example":
+            time.sleep(0.1)
+        with lock:
+            finished[str(request.url)] = time.monotonic() - t0
+        return httpx.Response(200, text="<html><body><p>普通的页面内容，没有转载。</p></body></html>",
+                              headers={"Content-Type": "text/html; charset=utf-8"})
+
+    slow = [Source("page", f"https://slow.example/{i}.html") for i in range(12)]
+    fast = [Source("page", f"https://fast.example/{i}.html") for i in range(4)]
+    fetch = FetchConfig(delay=0.0, concurrency=4, per_host_concurrency=1, retries=0)
+    cfg = MonitorConfig(sources=tuple(slow + fast), name="fair", fetch=fetch)
+    factory = open_db(sqlite_url)
+    rep = run_monitor(factory, cfg, captures_dir=tmp_path / "c", processor=ParagraphProcessor(),
+                      transport=httpx.MockTransport(handler))
+    assert rep.outcomes == {"no_match": 16}
+    order = [k for k, _ in sorted(finished.items(), key=lambda kv: kv[1])]
+    fast_ranks = [i for i, k in enumerate(order) if "fast.example" in k]
+    assert max(fast_ranks) < 10, order  # fast pages went alongside, not after the slow host's queue

@@ -554,12 +554,15 @@ class MonitorRun:
         return self._analyse("record", 0, item.url, item.body, ctype, _parse_warc_date(item.date))
 
     def _pending(self, limit: int, busy: set[int], host_load: Counter[str]) -> list[MonitorPageRow]:
-        with self.factory() as s:
-            rows = list(s.scalars(select(MonitorPageRow).where(
-                MonitorPageRow.run_id == self.run_id, MonitorPageRow.status == "pending",
-                MonitorPageRow.kind != "archive").order_by(MonitorPageRow.id).limit(limit + len(busy) + 200)))
-        out: list[MonitorPageRow] = []
         per_host = self.config.fetch.per_host_concurrency
+        full = [h for h, n in host_load.items() if n >= per_host]  # hosts at their limit wait; others go ahead
+        q = select(MonitorPageRow).where(
+            MonitorPageRow.run_id == self.run_id, MonitorPageRow.status == "pending", MonitorPageRow.kind != "archive")
+        if full:
+            q = q.where(MonitorPageRow.host.not_in(full))
+        with self.factory() as s:
+            rows = list(s.scalars(q.order_by(MonitorPageRow.id).limit(limit + len(busy) + 200)))
+        out: list[MonitorPageRow] = []
         for r in rows:
             if r.id in busy or host_load[r.host] >= per_host:
                 continue
