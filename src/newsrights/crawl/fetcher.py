@@ -11,7 +11,9 @@ What one :meth:`Fetcher.fetch` does, in order:
    redirect to an internal address is refused too). Tests may pass any
    ``httpx.BaseTransport`` (e.g. ``httpx.MockTransport``).
 5. Timeouts: connect and read per socket operation (httpx), and a total
-   deadline checked while the body streams in (a trickling server is cut).
+   deadline per attempt that every socket read and write of the connection
+   obeys (:class:`~newsrights.crawl.ssrf.DeadlineStream`), so a server that
+   trickles its headers or its body is cut too.
 6. Retries on 429, 500, 502, 503, 504 and connection errors, with exponential
    backoff (``backoff * 2**attempt``, jittered) or the server's
    ``Retry-After`` when it sends one (up to ``retry_after_max``; longer means give up).
@@ -46,7 +48,7 @@ import httpx
 from newsrights import __version__
 from newsrights.crawl.politeness import HostGate
 from newsrights.crawl.robots import RobotsCache, origin_of
-from newsrights.crawl.ssrf import AddressGuard, BlockedAddress, GuardedBackend, ResolveError
+from newsrights.crawl.ssrf import AddressGuard, BlockedAddress, GuardedBackend, ResolveError, request_deadline
 
 SOFTWARE = f"newsrights/{__version__}"
 DEFAULT_USER_AGENT = f"{SOFTWARE} (+rights monitoring; robots.txt obeyed)"
@@ -322,6 +324,13 @@ class Fetcher:
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             return r.fail("invalid_url", "rejected", str(exc))
         r.request_headers = list(request.headers.multi_items())
+        request_deadline.value = t0 + self.config.total_timeout
+        try:
+            return self._attempt_send(request, r, t0, max_bytes)
+        finally:
+            request_deadline.value = None
+
+    def _attempt_send(self, request: httpx.Request, r: FetchResult, t0: float, max_bytes: int) -> FetchResult:
         try:
             response = self.client.send(request, stream=True)
         except BlockedAddress as exc:
@@ -331,6 +340,8 @@ class Fetcher:
         except httpx.ConnectTimeout as exc:
             return r.fail("connect_timeout", detail=str(exc) or "connect timed out")
         except httpx.ReadTimeout as exc:
+            if time.monotonic() - t0 >= self.config.total_timeout:
+                return r.fail("total_timeout", detail=f"headers not complete within {self.config.total_timeout}s")
             return r.fail("read_timeout", detail=str(exc) or "no answer within read_timeout")
         except httpx.ConnectError as exc:
             return r.fail("connect_error", detail=str(exc))
@@ -370,6 +381,8 @@ class Fetcher:
                     return r.fail("total_timeout", detail=f"body not complete within {self.config.total_timeout}s")
             r.body = bytes(buf)
         except httpx.ReadTimeout as exc:
+            if time.monotonic() - t0 >= self.config.total_timeout:
+                return r.fail("total_timeout", detail=f"body not complete within {self.config.total_timeout}s")
             return r.fail("read_timeout", detail=str(exc) or "body stalled past read_timeout")
         except httpx.DecodingError as exc:
             return r.fail("decoding_error", detail=str(exc))

@@ -34,6 +34,7 @@ class Behaviour:
 
     hang: float = 0.0  # seconds to wait before sending anything
     trickle: float = 0.0  # seconds between single bytes of the body
+    trickle_headers: float = 0.0  # seconds between single bytes of the status line and headers
     endless: bool = False  # an infinite body without Content-Length
     content_type: str | None = None  # the Content-Type header to send instead of the right one
     redirect: str | None = None  # answer 302 to this location
@@ -103,6 +104,8 @@ class _Handler(BaseHTTPRequestHandler):
         if body is None:
             return self._send(404, b"not found", "text/plain")
         ctype = b.content_type or ctype
+        if b.trickle_headers:
+            return self._trickle_headers(body, ctype, b.trickle_headers)
         if b.trickle:
             return self._trickle(body, ctype, b.trickle)
         self._send(200, body, ctype)
@@ -144,6 +147,20 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(body[i : i + 1])
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _trickle_headers(self, body: bytes, ctype: str, gap: float) -> None:
+        head = (f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
+                + "".join(f"X-Filler-{i}: {'x' * 40}\r\n" for i in range(200)) + "\r\n").encode()
+        self.close_connection = True
+        try:
+            for i in range(len(head)):
+                if self.server.stopping.wait(gap):
+                    return
+                self.wfile.write(head[i : i + 1])
+                self.wfile.flush()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError, OSError):
             pass
 
     def _endless(self, ctype: str) -> None:

@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
+import time
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpcore
 
@@ -132,6 +135,54 @@ class AddressGuard:
         return cls(allow_hosts=tuple(allow_hosts), allow_networks=nets)
 
 
+#: Per-thread deadline (``time.monotonic()`` value) of the request the thread is making; see
+#: :class:`DeadlineStream`. The fetcher sets it around each attempt.
+request_deadline = threading.local()
+
+
+class DeadlineStream(httpcore.NetworkStream):
+    """A network stream whose every read and write ends by the thread's request deadline.
+
+    httpx has connect/read/write timeouts per socket operation only; a server that
+    sends one byte of its *headers* every few seconds would never trip them. Each
+    operation here gets ``min(its timeout, time left)`` and fails with
+    ``httpcore.ReadTimeout``/``WriteTimeout`` once the deadline has passed.
+    """
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self.inner = inner
+
+    @staticmethod
+    def _left(timeout: float | None) -> float | None:
+        deadline = getattr(request_deadline, "value", None)
+        if deadline is None:
+            return timeout
+        left = deadline - time.monotonic()
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        left = self._left(timeout)
+        if left is not None and left <= 0:
+            raise httpcore.ReadTimeout("total deadline of the request passed")
+        return self.inner.read(max_bytes, left)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        left = self._left(timeout)
+        if left is not None and left <= 0:
+            raise httpcore.WriteTimeout("total deadline of the request passed")
+        self.inner.write(buffer, left)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return DeadlineStream(self.inner.start_tls(ssl_context, server_hostname, self._left(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.inner.get_extra_info(info)
+
+
 class GuardedBackend(httpcore.SyncBackend):
     """httpcore network backend that connects only to guard-checked addresses.
 
@@ -155,7 +206,7 @@ class GuardedBackend(httpcore.SyncBackend):
         last: Exception | None = None
         for addr in addrs:
             try:
-                return super().connect_tcp(addr, port, timeout, local_address, socket_options)
+                return DeadlineStream(super().connect_tcp(addr, port, timeout, local_address, socket_options))
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last = exc
         assert last is not None

@@ -211,3 +211,12 @@ def test_interval_parsing() -> None:
     assert parse_interval("1d") == 86400
     with pytest.raises(ConfigError):
         parse_interval("soon")
+
+
+def test_trickled_headers_are_cut_at_the_total_deadline(site_dir: Path) -> None:
+    b = {"/a.html": Behaviour(trickle_headers=0.02)}
+    t0 = time.monotonic()
+    with serve_folder(site_dir, behaviours=b) as site, Fetcher(LOOPBACK) as f:
+        r = f.fetch(site("a.html"))
+    assert r.error == "total_timeout" and r.outcome == "fetch_error"
+    assert time.monotonic() - t0 < 8
