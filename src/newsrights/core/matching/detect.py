@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -52,6 +52,9 @@ I64 = npt.NDArray[np.int64]
 #: At most this many candidates are aligned per page (best retrieval scores first).
 MAX_CANDIDATES = 32
 
+#: An anchor-only candidate needs ``min_anchors`` shared anchors within this many page units.
+ANCHOR_WINDOW = 120
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Prepared:
@@ -65,6 +68,7 @@ class Prepared:
     uniq: U64
     anchors: U64
     signature: U32
+    anchor_pos: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @property
     def chars(self) -> int:
@@ -85,7 +89,8 @@ def prepare(text: str, params: MatchParams = DEFAULT_PARAMS, *, retrieval: bool 
     if not retrieval:
         return Prepared(norm, u, cum, sh, order, uniq, np.zeros(0, np.uint64), np.zeros(0, np.uint32))
     sig = signature(uniq, params.num_perm, presorted=True)
-    return Prepared(norm, u, cum, sh, order, uniq, anchors_of(u.hashes, params, sh), sig)
+    anchors, anchor_pos = anchors_with_positions(u.hashes, params, sh)
+    return Prepared(norm, u, cum, sh, order, uniq, anchors, sig, anchor_pos)
 
 
 _A1 = np.uint64(0x9E3779B97F4A7C15)
@@ -93,7 +98,12 @@ _A2 = np.uint64(0xC2B2AE3D27D4EB4F)
 
 
 def anchors_of(unit_hashes: U64, params: MatchParams, sh: U64 | None = None) -> U64:
-    """Passage anchors: the distinct ``anchor_k``-unit shingles whose hash is 0 mod ``anchor_mod``.
+    """Passage anchors: the distinct ``anchor_k``-unit shingles whose hash is 0 mod ``anchor_mod``."""
+    return anchors_with_positions(unit_hashes, params, sh)[0]
+
+
+def anchors_with_positions(unit_hashes: U64, params: MatchParams, sh: U64 | None = None) -> tuple[U64, I64]:
+    """Distinct passage anchors (sorted) and the unit position of each one's first occurrence.
 
     The ``anchor_k``-unit hash is composed from three ``k``-unit shingle hashes that
     together cover the ``anchor_k`` units (at offsets 0, middle and ``anchor_k - k``),
@@ -101,7 +111,7 @@ def anchors_of(unit_hashes: U64, params: MatchParams, sh: U64 | None = None) -> 
     """
     n, k, ak = len(unit_hashes), params.k, params.anchor_k
     if n < ak:
-        return np.zeros(0, np.uint64)
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
     if sh is None:
         sh = shingles(unit_hashes, k)
     if ak <= k:
@@ -110,7 +120,9 @@ def anchors_of(unit_hashes: U64, params: MatchParams, sh: U64 | None = None) -> 
         m = n - ak + 1
         mid = (ak - k) // 2
         a = splitmix64(sh[:m] * _A1 + sh[mid : mid + m] * _A2 + sh[ak - k : ak - k + m])
-    return np.unique(a[(a % np.uint64(params.anchor_mod)) == 0])
+    pos = np.flatnonzero((a % np.uint64(params.anchor_mod)) == 0)
+    uniq, first = np.unique(a[pos], return_index=True)
+    return uniq, pos[first].astype(np.int64)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -146,6 +158,31 @@ def sketch(article_id: str, uri: str, text: str, params: MatchParams = DEFAULT_P
     return Sketch(article_id, uri, p.signature, p.anchors, p.chars)
 
 
+def _clustered(docs: npt.NDArray[np.int32], pos: I64, m: int, window: int) -> list[tuple[int, int]]:
+    """``(doc, shared anchors)`` for documents with at least ``m`` shared anchors lying within
+    ``window`` units of each other on the page: an excerpt brings its anchors together, while
+    stray shared phrases scatter theirs over the page."""
+    if m <= 1:
+        d, c = np.unique(docs, return_counts=True)
+        return list(zip(d.tolist(), c.tolist(), strict=True))
+    order = np.lexsort((pos, docs))
+    d, p = docs[order].astype(np.int64), pos[order]
+    if len(d) < m:
+        return []
+    ok = (d[m - 1 :] == d[: len(d) - m + 1]) & (p[m - 1 :] - p[: len(p) - m + 1] <= window)
+    good = np.unique(d[: len(d) - m + 1][ok])
+    if not len(good):
+        return []
+    ud, uc = np.unique(d, return_counts=True)
+    counts = dict(zip(ud.tolist(), uc.tolist(), strict=True))
+    return [(doc, counts[doc]) for doc in good.tolist()]
+
+
+def _k32(keys: U64) -> npt.NDArray[np.uint32]:
+    """The high 32 bits of 64-bit keys (anchors are sampled on their low bits)."""
+    return (keys >> np.uint64(32)).astype(np.uint32)
+
+
 class Detector:
     """An incremental index of articles; :meth:`check` finds their reuse in a text."""
 
@@ -164,8 +201,10 @@ class Detector:
         self._doc: dict[str, int] = {}
         self._alive = np.zeros(1024, dtype=np.bool_)
         self._sigs = np.zeros((1024, params.num_perm), dtype=np.uint32)
-        self._bands = PostingTable()
-        self._anchors = PostingTable()
+        # the index keeps the high 32 bits of band keys and anchors (8 bytes per posting);
+        # a rare collision only adds a candidate, which the alignment then rejects
+        self._bands = PostingTable(np.uint32)
+        self._anchors = PostingTable(np.uint32)
         self._df = np.zeros((2, 1 << params.df_bits), dtype=np.uint16)
         self._cache: OrderedDict[str, Prepared] = OrderedDict()
         self._cache_size = cache_size
@@ -237,8 +276,8 @@ class Detector:
         self._alive[doc] = True
         self._sigs[doc] = s.signature
         if s.chars:
-            self._bands.add(band_keys(s.signature, self.params.bands, self.params.rows), doc)
-            self._anchors.add(s.anchors, doc)
+            self._bands.add(_k32(band_keys(s.signature, self.params.bands, self.params.rows)), doc)
+            self._anchors.add(np.unique(_k32(s.anchors)), doc)
             if self._anchors.pending > 1 << 18:  # keep the pending buffers small while building
                 alive = self._alive[: len(self._ids)]
                 self._bands.flush(alive)
@@ -308,19 +347,19 @@ class Detector:
         params = self.params
         alive = self._alive[: len(self._ids)]
         score: dict[int, float] = {}
-        _, docs, _ = self._bands.lookup(band_keys(page.signature, params.bands, params.rows), alive)
+        _, docs, _ = self._bands.lookup(_k32(band_keys(page.signature, params.bands, params.rows)), alive)
         if len(docs):
             d, c = np.unique(docs, return_counts=True)
             for doc, cnt in zip(d.tolist(), c.tolist(), strict=True):
                 score[doc] = score.get(doc, 0.0) + 100.0 + cnt
         if len(page.anchors):
             # page anchors are distinct, and an article holds an anchor once: one posting per (anchor, doc)
-            _, docs, _ = self._anchors.lookup(page.anchors, alive, max_df=params.df_cap)
+            keys, first = np.unique(_k32(page.anchors), return_index=True)
+            q, docs, _ = self._anchors.lookup(keys, alive, max_df=params.df_cap)
             if len(docs):
-                d, c = np.unique(docs, return_counts=True)
-                for doc, cnt in zip(d.tolist(), c.tolist(), strict=True):
-                    if cnt >= params.min_anchors:
-                        score[doc] = score.get(doc, 0.0) + cnt
+                pos = page.anchor_pos[first[q]] if len(page.anchor_pos) else np.zeros(len(q), np.int64)
+                for doc, cnt in _clustered(docs, pos, params.min_anchors, ANCHOR_WINDOW):
+                    score[doc] = score.get(doc, 0.0) + cnt
         ranked = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))
         return ranked[:MAX_CANDIDATES]
 

@@ -1,11 +1,11 @@
 """Incremental, compact inverted tables: LSH band keys and passage anchors → documents.
 
-:class:`PostingTable` maps ``uint64`` keys to ``int32`` document numbers with two
+:class:`PostingTable` maps ``uint64`` (or, to save memory, ``uint32``) keys to ``int32`` document numbers with two
 sorted numpy arrays (keys, docs) plus a small sorted *delta* of recent additions;
 the delta merges into the main arrays when it grows past 1/8 of them (amortised
 O(log n) per posting, no rebuild). Withdrawn documents are masked by the caller's
-``alive`` array and physically dropped at the next merge. Memory: 12 bytes per
-posting, no Python object per posting.
+``alive`` array and physically dropped at the next merge. Memory: 8 bytes per
+posting with ``uint32`` keys (12 with ``uint64``), no Python object per posting.
 
 Look-ups are vectorised ``searchsorted`` over all query keys at once, and return
 for each hit the query key's position, the document and the key's document
@@ -37,12 +37,13 @@ def _ranges(lo: I64, hi: I64) -> tuple[I64, I64]:
 class PostingTable:
     """A multimap ``uint64 key → int32 doc`` with incremental additions."""
 
-    __slots__ = ("_keys", "_docs", "_dkeys", "_ddocs", "_pend_keys", "_pend_docs", "_pending")
+    __slots__ = ("_dtype", "_keys", "_docs", "_dkeys", "_ddocs", "_pend_keys", "_pend_docs", "_pending")
 
-    def __init__(self) -> None:
-        self._keys: U64 = np.zeros(0, np.uint64)
+    def __init__(self, dtype: type = np.uint64) -> None:
+        self._dtype = dtype
+        self._keys: U64 = np.zeros(0, dtype)
         self._docs: I32 = np.zeros(0, np.int32)
-        self._dkeys: U64 = np.zeros(0, np.uint64)
+        self._dkeys: U64 = np.zeros(0, dtype)
         self._ddocs: I32 = np.zeros(0, np.int32)
         self._pend_keys: list[U64] = []
         self._pend_docs: list[I32] = []
@@ -62,13 +63,13 @@ class PostingTable:
 
     def add(self, keys: U64, doc: int) -> None:
         if len(keys):
-            self._pend_keys.append(np.asarray(keys, np.uint64))
+            self._pend_keys.append(np.asarray(keys, self._dtype))
             self._pend_docs.append(np.full(len(keys), doc, np.int32))
             self._pending += len(keys)
 
     def add_many(self, keys: U64, docs: I32) -> None:
         if len(keys):
-            self._pend_keys.append(np.asarray(keys, np.uint64))
+            self._pend_keys.append(np.asarray(keys, self._dtype))
             self._pend_docs.append(np.asarray(docs, np.int32))
             self._pending += len(keys)
 
@@ -96,12 +97,14 @@ class PostingTable:
             keys, docs = keys[keep], docs[keep]
         order = np.argsort(keys, kind="stable")
         self._keys, self._docs = keys[order], docs[order]
-        self._dkeys, self._ddocs = np.zeros(0, np.uint64), np.zeros(0, np.int32)
+        self._dkeys, self._ddocs = np.zeros(0, self._dtype), np.zeros(0, np.int32)
 
     def lookup(
         self, query: U64, alive: BoolArray | None = None, max_df: int | None = None
     ) -> tuple[I64, I32, I64]:
         """For each posting of each query key: (query position, doc, df of that key).
+
+        ``query`` must have the table's key dtype.
 
         Keys with a df above ``max_df`` are skipped without expanding their postings.
 

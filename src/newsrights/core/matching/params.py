@@ -23,7 +23,8 @@ class MatchParams:
         shingles whose hash is ``0 mod anchor_mod`` (content-defined sampling, so
         the page and the article pick the same anchors); an anchor held by more
         than ``df_cap`` articles is formulaic and ignored (passim's df cap).
-        A candidate needs ``min_anchors`` distinct shared anchors.
+        A candidate found by anchors only needs ``min_anchors`` distinct shared anchors,
+        that many of them within 120 units of each other on the page.
     Alignment
       * seeds are shared ``k``-unit shingles; seeds chain into one region when the
         gap is at most ``max_gap`` units and the diagonal drifts at most
@@ -49,7 +50,7 @@ class MatchParams:
     anchor_k: int = 12
     anchor_mod: int = 8
     df_cap: int = 50
-    min_anchors: int = 3
+    min_anchors: int = 4
     max_gap: int = 40
     max_shift: int = 12
     min_region: int = 30
@@ -60,7 +61,7 @@ class MatchParams:
     common_df: int = 5
     merge_gap: int = 8
     seed: int = 20240601
-    version: int = 1
+    version: int = 2
     label: str = field(default="", compare=False)
 
     @property
