@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from fastapi import Path as PathParam
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -231,5 +232,7 @@ def rate_limit_login(request: Request) -> None:
 
 
 DB = Annotated[Session, Depends(db)]
+#: A database id in a path: a positive 32-bit integer (larger numbers are refused with 422, not sent to SQL).
+Id = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 Me = Annotated[Principal, Depends(current)]
 Page = Annotated[Paging, Depends(paging)]

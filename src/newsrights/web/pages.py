@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse
 
-from newsrights.api.deps import optional_principal, state
+from newsrights.api.deps import Id, optional_principal, state
 from newsrights.api.problems import Problem
 from newsrights.core.model import VERDICTS
 from newsrights.storage.db import transaction
@@ -61,7 +61,7 @@ def web_article(request: Request, article_id: str) -> HTMLResponse:
 
 @router.get("/search", response_class=HTMLResponse)
 def web_search(request: Request, q: str = "") -> HTMLResponse:
-    """Articles whose title or URI contains ``q`` (and findings whose page URL or title does)."""
+    """Articles whose title or URI contains ``q`` (as you type: htmx asks for the results fragment)."""
     q = q.strip()[:200]
     articles: list[Any] = []
     if q:
@@ -198,7 +198,7 @@ def side_by_side(request: Request, finding_id: int, *, party: str | None = None)
 
 
 @router.get("/findings/{finding_id}", response_class=HTMLResponse)
-def web_finding(request: Request, finding_id: int) -> HTMLResponse:
+def web_finding(request: Request, finding_id: Id) -> HTMLResponse:
     return render(request, "finding.html", **side_by_side(request, finding_id))
 
 
@@ -313,7 +313,7 @@ def web_cases(request: Request) -> HTMLResponse:
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def web_case(request: Request, case_id: int) -> HTMLResponse:
+def web_case(request: Request, case_id: Id) -> HTMLResponse:
     from newsrights.api.routes.cases import load_case
 
     cases = service("cases")
@@ -367,7 +367,7 @@ def web_portal(request: Request) -> HTMLResponse:
 
 
 @router.get("/portal/findings/{finding_id}", response_class=HTMLResponse)
-def web_portal_finding(request: Request, finding_id: int) -> HTMLResponse:
+def web_portal_finding(request: Request, finding_id: Id) -> HTMLResponse:
     me = optional_principal(request)
     assert me is not None
     return render(request, "finding.html", **side_by_side(request, finding_id, party=me.user.party_id or ""))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from newsrights.api.deps import DB, Me, Page, page_of, state
+from newsrights.api.deps import DB, Id, Me, Page, page_of, state
 from newsrights.api.schemas import PageOut, TokenCreated, TokenIn, TokenOut, UserIn, UserOut, UserPatch
 from newsrights.services import accounts
 from newsrights.storage.db import transaction
@@ -32,7 +32,7 @@ def create_user(body: UserIn, request: Request, me: Me) -> UserOut:
 
 
 @router.patch("/users/{user_id}", response_model=UserOut)
-def update_user(user_id: int, body: UserPatch, request: Request, me: Me) -> UserOut:
+def update_user(user_id: Id, body: UserPatch, request: Request, me: Me) -> UserOut:
     with transaction(state(request).factory) as s:
         user = accounts.update_user(s, user_id, actor=me.user.username, role=body.role, active=body.active,
                                     password=body.password, display_name=body.display_name,
@@ -56,6 +56,6 @@ def create_token(body: TokenIn, request: Request, me: Me) -> TokenCreated:
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, request: Request, me: Me) -> None:
+def revoke_token(token_id: Id, request: Request, me: Me) -> None:
     with transaction(state(request).factory) as s:
         accounts.revoke_token(s, token_id, actor=me.user.username)

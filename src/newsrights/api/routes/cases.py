@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from newsrights.api.deps import DB, Me, Page, page_of, state
+from newsrights.api.deps import DB, Id, Me, Page, page_of, state
 from newsrights.api.problems import Problem
 from newsrights.api.schemas import CaseMoveIn, CaseOpenIn, PageOut
 from newsrights.core.cases import STATES
@@ -35,7 +35,7 @@ def list_cases(session: DB, page: Page, state_: Annotated[CaseState | None, Quer
 
 
 @router.get("/cases/{case_id}", response_model=dict[str, Any])
-def get_case(case_id: int, session: DB) -> dict[str, Any]:
+def get_case(case_id: Id, session: DB) -> dict[str, Any]:
     """A case with its findings, timeline (events), costs, notices, evidence and legal next moves."""
     d = load_case(session, case_id).to_json()
     d["ledger"] = cases.cost_ledger(session, case_id)
@@ -51,7 +51,7 @@ def open_case(body: CaseOpenIn, request: Request, me: Me) -> dict[str, Any]:
 
 
 @router.post("/cases/{case_id}/moves", response_model=dict[str, Any])
-def move_case(case_id: int, body: CaseMoveIn, request: Request, me: Me) -> dict[str, Any]:
+def move_case(case_id: Id, body: CaseMoveIn, request: Request, me: Me) -> dict[str, Any]:
     """Move a case along its state machine; an illegal move answers 409."""
     with state(request).factory() as s:
         load_case(s, case_id)

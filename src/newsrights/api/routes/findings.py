@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from newsrights.api.deps import DB, Page
+from newsrights.api.deps import DB, Id, Page
 from newsrights.api.problems import Problem
 from newsrights.api.schemas import CountItem, PageOut, SummaryOut
 from newsrights.core.model import VERDICTS
@@ -47,7 +47,7 @@ def list_findings(session: DB, page: Page, article_id: Annotated[str | None, Que
 
 
 @router.get("/findings/{finding_id}", response_model=dict[str, Any])
-def get_finding(finding_id: int, session: DB) -> dict[str, Any]:
+def get_finding(finding_id: Id, session: DB) -> dict[str, Any]:
     """One finding with its spans, verdict and reasons, and the copying page's text."""
     rec = load_finding(session, finding_id)
     d = finding_json(rec)

@@ -39,8 +39,18 @@ def scan_text(body: ScanTextIn, request: Request) -> ScanOut:
 
 def fetch_and_scan(request: Request, url: str, *, record: bool, actor: str) -> tuple[list[Any], list[int]]:
     """Fetch ``url`` with the guarded fetcher, read it, scan it and (optionally) record the findings."""
+    from urllib.parse import urlsplit
+
     from newsrights.ingest import read_bytes
 
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError on a malformed port
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise Problem(400, "bad_url", "give an absolute http(s) URL with a host name")
     st = state(request)
     result = st.fetcher().fetch(url)
     if not result.ok:
