@@ -209,3 +209,32 @@ def test_openapi_is_served_and_lists_the_resources(demo) -> None:  # type: ignor
               "/api/v1/reports/summary", "/api/v1/portal/findings"):
         assert p in paths, p
     assert not any(p.startswith(("/dashboard", "/login")) for p in paths)  # pages are not API
+
+
+def test_scan_url_fetches_checks_and_records(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from newsrights.crawl.fetcher import FetchConfig, Fetcher
+    from newsrights.crawl.local_site import serve_folder
+
+    app, info = demo
+    forum = info["articles"]["001_silk_road_forum"]
+    paras = "".join(f"<p>{p}</p>" for p in forum.body)
+    (tmp_path / "copy.html").write_text(
+        f"<html><head><meta charset='utf-8'><title>转载：论坛</title></head><body><article><h1>转载：论坛</h1>"
+        f"{paras}</article></body></html>", encoding="utf-8")
+    app.state.nr._fetcher = Fetcher(FetchConfig(retries=0, delay=0.0, allow_networks=("127.0.0.0/8",)))
+    api = api_client(app, "analyst")
+    try:
+        with serve_folder(tmp_path) as site:
+            r = api.post("/api/v1/scans/url", json={"url": site("copy.html")})
+            assert r.status_code == 200, r.text
+            body = r.json()
+            assert body["count"] >= 1 and len(body["recorded"]) == body["count"]
+            assert body["findings"][0]["label"] == "whole" and body["findings"][0]["verdict"] == "unlicensed"
+            again = api.post("/api/v1/scans/url", json={"url": site("copy.html")}).json()
+            assert again["recorded"] == body["recorded"]  # recording is idempotent
+            missing = api.post("/api/v1/scans/url", json={"url": site("nope.html")})
+            assert missing.status_code == 400 and missing.headers["content-type"] == "application/problem+json"
+        stored = api.get(f"/api/v1/findings/{body['recorded'][0]}").json()
+        assert stored["page_url"].endswith("/copy.html")
+    finally:
+        app.state.nr._fetcher = None
