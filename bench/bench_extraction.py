@@ -40,7 +40,14 @@ def main() -> int:
             res["pages_per_s"] = round(len(cases) / dt, 2) if dt else None
             row[label] = res
         out[name] = row
+    combined: dict[str, object] = {}
+    for label in ("ours", "trafilatura"):
+        pairs = [(r[label]["f1_zh"], r[label]["n_f1_zh"]) for r in out.values() if r[label]["f1_zh"] is not None]  # type: ignore[index]
+        n = sum(k for _, k in pairs)
+        combined[label] = round(sum(v * k for v, k in pairs) / n, 4) if n else None  # type: ignore[operator]
+        combined[f"{label}_pages"] = n
     if args.json:
+        out["all_chinese_pages"] = combined  # type: ignore[assignment]
         json.dump(out, sys.stdout, indent=2)
         print()
         return 0
@@ -54,6 +61,10 @@ def main() -> int:
             a, b = o.get(k), t.get(k)  # type: ignore[union-attr]
             cells.append(f"{'-' if a is None else a:>9} / {'-' if b is None else b:<7}")
         print(f"{name:18} {o['pages']:>5}  " + "  ".join(cells))  # type: ignore[index]
+    print(
+        f"main-text F1 over all {combined['ours_pages']} Chinese pages with a reference text: "
+        f"ours {combined['ours']} / trafilatura {combined['trafilatura']}"
+    )
     return 0
 
 
