@@ -55,6 +55,10 @@ MAX_CANDIDATES = 32
 #: An anchor-only candidate needs ``min_anchors`` shared anchors within this many page units.
 ANCHOR_WINDOW = 120
 
+#: Pages shorter than this (normalised characters) need only 3 shared anchors: a short page
+#: (a 快讯 sub-item, a brief) has few anchors to share.
+SHORT_PAGE = 400
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Prepared:
@@ -358,7 +362,8 @@ class Detector:
             q, docs, _ = self._anchors.lookup(keys, alive, max_df=params.df_cap)
             if len(docs):
                 pos = page.anchor_pos[first[q]] if len(page.anchor_pos) else np.zeros(len(q), np.int64)
-                for doc, cnt in _clustered(docs, pos, params.min_anchors, ANCHOR_WINDOW):
+                need = params.min_anchors if page.chars >= SHORT_PAGE else min(3, params.min_anchors)
+                for doc, cnt in _clustered(docs, pos, need, ANCHOR_WINDOW):
                     score[doc] = score.get(doc, 0.0) + cnt
         ranked = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))
         return ranked[:MAX_CANDIDATES]

@@ -23,8 +23,9 @@ class MatchParams:
         shingles whose hash is ``0 mod anchor_mod`` (content-defined sampling, so
         the page and the article pick the same anchors); an anchor held by more
         than ``df_cap`` articles is formulaic and ignored (passim's df cap).
-        A candidate found by anchors only needs ``min_anchors`` distinct shared anchors,
-        that many of them within 120 units of each other on the page.
+        A candidate found by anchors only needs ``min_anchors`` distinct shared anchors
+        (3 on pages under 400 normalised characters), that many of them within 120 units
+        of each other on the page.
     Alignment
       * seeds are shared ``k``-unit shingles; seeds chain into one region when the
         gap is at most ``max_gap`` units and the diagonal drifts at most
