@@ -40,6 +40,7 @@ def test_every_route_is_declared_and_every_declaration_is_a_route(app) -> None: 
 
 def test_each_role_against_each_route(app) -> None:  # type: ignore[no-untyped-def]
     tokens = {role: token_for(app, role) for role in ROLES}
+    client = TestClient(app, base_url="https://testserver", follow_redirects=False)
     checked = 0
     for name, route_path, methods in _routes(app):
         perm = POLICY[name]
@@ -49,9 +50,9 @@ def test_each_role_against_each_route(app) -> None:  # type: ignore[no-untyped-d
             for role in (None, *ROLES):
                 headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
                 headers["accept"] = "application/json"
-                c = TestClient(app, base_url="https://testserver", follow_redirects=False)
+                client.cookies.clear()
                 kwargs = {"json": {}} if method in ("POST", "PUT", "PATCH") and path.startswith("/api/") else {}
-                r = c.request(method, path, headers=headers, **kwargs)
+                r = client.request(method, path, headers=headers, **kwargs)
                 where = f"{method} {path} as {role or 'anonymous'} (policy {perm})"
                 if perm == PUBLIC:
                     assert r.status_code not in (401, 403), where
