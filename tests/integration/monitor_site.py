@@ -166,27 +166,3 @@ def catalog_articles() -> list:  # type: ignore[type-arg]
                 published=datetime(2026, 11, 20, 9, 0, tzinfo=CHINA_TZ), origin=aid)
         for aid, (t, paras) in ARTICLES.items()
     ]
-
-
-def main(argv: list[str] | None = None) -> None:
-    """``python -m tests.integration.monitor_site DB CAPTURES SITE_URL [ARCHIVE]``: one run with the test processor."""
-    import sys
-
-    from newsrights.crawl.fetcher import FetchConfig
-    from newsrights.crawl.sources import MonitorConfig, Source
-    from newsrights.services.monitor import run_monitor
-    from newsrights.storage.db import open_db
-    from tests.integration.test_monitor_run import ParagraphProcessor
-
-    db, captures, site = (argv or sys.argv[1:])[:3]
-    archive = (argv or sys.argv[1:])[3:4]
-    fetch = FetchConfig(allow_networks=("127.0.0.1/32",), delay=0.0, read_timeout=2, total_timeout=4,
-                        max_bytes=300_000, backoff=0.05, retries=2, concurrency=4, per_host_concurrency=4)
-    sources = [Source("site", site + "/", 1), *[Source("archive", a) for a in archive]]
-    cfg = MonitorConfig(sources=tuple(sources), name="killed", fetch=fetch)
-    rep = run_monitor(open_db(db), cfg, captures_dir=captures, processor=ParagraphProcessor())
-    print(rep.run_id, rep.status, flush=True)
-
-
-if __name__ == "__main__":
-    main()
