@@ -154,7 +154,7 @@ def _traditional_table() -> npt.NDArray[np.bool_]:
 def _t2s() -> Callable[[str], str]:
     import opencc
 
-    return opencc.OpenCC("t2s").convert  # type: ignore[no-any-return]
+    return opencc.OpenCC("t2s").convert
 
 
 # --------------------------------------------------------------------- credit lines

@@ -253,7 +253,8 @@ class Detector:
         mask = np.uint64((1 << self.params.df_bits) - 1)
         a = self._df[0, (sh & mask).astype(np.int64)]
         b = self._df[1, ((sh >> np.uint64(32)) & mask).astype(np.int64)]
-        return np.minimum(a, b).astype(np.int64)
+        out: npt.NDArray[np.int64] = np.minimum(a, b).astype(np.int64)
+        return out
 
     @property
     def df_sketch(self) -> npt.NDArray[np.uint16]:

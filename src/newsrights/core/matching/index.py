@@ -14,10 +14,13 @@ frequency (``df``) so that formulaic keys can be ignored (passim's df cap).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
-U64 = npt.NDArray[np.uint64]
+#: Keys: ``uint64`` or ``uint32`` arrays (a table holds one dtype, chosen at construction).
+U64 = npt.NDArray[np.unsignedinteger[Any]]
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]

@@ -46,8 +46,8 @@ def _powers(n: int) -> tuple[U64, U64]:
     """``BASE**(i+1)`` and ``BASE**-(i+1)`` mod 2**64 for ``i < n`` (cached, grown by doubling)."""
     if len(_POW[0]) < n:
         size = max(n, 2 * len(_POW[0]), 4096)
-        _POW[0] = np.cumprod(np.full(size, _BASE, dtype=np.uint64))
-        _POW[1] = np.cumprod(np.full(size, _BASE_INV, dtype=np.uint64))
+        _POW[0] = np.cumprod(np.full(size, _BASE, dtype=np.uint64), dtype=np.uint64)
+        _POW[1] = np.cumprod(np.full(size, _BASE_INV, dtype=np.uint64), dtype=np.uint64)
     return _POW[0][:n], _POW[1][:n]
 
 
