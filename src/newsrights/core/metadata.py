@@ -334,11 +334,13 @@ def find_byline(line: str, *, max_len: int = 60) -> str | None:
             if place_follows and " " in names.strip():
                 names = names.strip().rsplit(" ", 1)[0]  # "彭冲 山东冠县报道": the last word is the place
         names = re.sub(r"\s+", " ", names).strip(" 、,，")
-        if (
-            len(names) >= 2
-            and len(names.split()[0] if names.split() else names) <= 5
-            and not _NOT_NAME.search(names)
-        ):
+        kept = []
+        for tok in re.split(r"(\s+|[、,，])", names):
+            if tok.strip(" 、,，") and (len(tok) > 5 or _NOT_NAME.search(tok)):
+                break  # "伊琳 李清芬 个人简介": the names end where ordinary words begin
+            kept.append(tok)
+        names = "".join(kept).strip(" 、,，")
+        if len(names) >= 2 and len(names.split()[0] if names.split() else names) <= 5:
             role = re.sub(r"\s*[:：/]\s*$", "", m["role"].strip())
             return f"{m['unit']}{role} {names}".strip()
     m2 = _NAME_AFTER_RE.search(s)
@@ -518,6 +520,22 @@ _FURNITURE_START = (
     "点击排行",
     "返回列表",
 )
+_MENU_SPLIT = re.compile(r"\s+[-|｜·•/]\s+|\s*[|｜\\]\s*|\s{2,}|\s*›\s*")
+
+
+def _is_menu(line: str) -> bool:
+    """A menu bar: four or more short items joined by ``-``, ``|``, ``·`` or wide gaps
+    (``搜狐首页 - 新闻 - 体育 - 娱乐``), with no sentence punctuation; or a tool bar
+    of three or more bracketed buttons (``【推荐】【打印】【关闭】``)."""
+    if re.search(r"[。！？；，,;!?]", line):
+        return False
+    buttons = re.findall(r"[【\[][^】\]]{1,12}[】\]]", line)
+    if len(buttons) >= 3 and len(re.sub(r"[【\[][^】\]]{1,12}[】\]]|\s", "", line)) <= 8:
+        return True
+    items = [x for x in _MENU_SPLIT.split(line) if x.strip()]
+    return len(items) >= 4 and sum(len(x) for x in items) / len(items) <= 8
+
+
 _PAGER_RE = re.compile(
     r"^(?:\s|第\s*\d+\s*页|共\s*\d+\s*页|上一页|下一页|首页|尾页|末页|<<|>>|«|»|\d+|[/\\|\[\]【】])+$"
 )
@@ -532,6 +550,10 @@ def is_furniture_line(line: str) -> bool:
         return True
     if s in _FURNITURE_EXACT:
         return True
+    if _is_menu(s):
+        return True
+    if re.fullmatch(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?", s, re.I) and not s.isdigit():
+        return True  # a bare address: the site's name printed under the headline
     if len(s) <= 1 or s.isdigit() or re.fullmatch(r"[«»<>]?\s*[A-Za-z]{3}\.?\s*[«»<>]?", s):
         return True  # calendar cells, page numbers, single characters: widgets, not text
     if len(s) <= 60 and s.startswith(_FURNITURE_START):
@@ -681,6 +703,10 @@ def structure(
         i = 1
     elif title is not None and lines and clean_line(title) == lines[0]:
         i = 1
+    if title is not None:
+        # the headline repeated after a menu line: not body
+        ct = re.sub(r"\s+", "", clean_line(title))
+        lines = lines[:i] + [ln for k, ln in enumerate(lines[i:]) if k >= 6 or re.sub(r"\s+", "", ln) != ct]
     # header zone
     while i < len(lines):
         ln = lines[i]
@@ -750,6 +776,8 @@ def structure(
 
     body, nav = _trim_link_runs(body)
     furniture.extend(nav)
+    while len(body) > 1 and len(body[-1]) <= 300 and is_declaration_start(body[-1]):
+        furniture.append(body.pop())  # the site's footer notice glued to the end of the text
     if body:
         dl, dby, rest = split_dateline(body[0])
         if dl:

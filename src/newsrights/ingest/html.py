@@ -307,6 +307,11 @@ def _clean_traf_lines(text: str) -> list[str]:
 DENSE_SHARE = 0.3
 
 
+def _prose_size(lines: list[str]) -> int:
+    """Characters in lines that read as prose (20+ characters with a comma or full stop)."""
+    return sum(len(x) for x in lines if len(x) >= 20 and re.search(r"[，。！？；,.!?]", x))
+
+
 def _dense_block(lines: list[str]) -> list[str]:
     """Fallback main text for Chinese pages: the run of lines with the most text
     in long lines (line-block density, as CX-Extractor does). Used when
@@ -394,6 +399,18 @@ def _join_labels(lines: list[str]) -> list[str]:
     return out
 
 
+def _end_index(lines: list[str], para: str, start: int = 0) -> int:
+    """Index of the page line where a body paragraph ends (-1 when not found):
+    the page may split one extracted paragraph over many lines."""
+    key = _compact(para)[-12:]
+    if not key:
+        return -1
+    for j in range(max(start, 0), len(lines)):
+        if key in _compact(lines[j]):
+            return j
+    return -1
+
+
 def _zone_facts(zone: list[str]) -> tuple[list[MetaLine], str | None, datetime | None]:
     """Meta lines, the first byline and the first date stated in a run of page lines."""
     metas: list[MetaLine] = []
@@ -443,19 +460,16 @@ def article_from_html(
     title = _choose_title(tree, meta, ld, None)
     page_lines = _lines_of(tree)  # mutates the tree: everything read from it comes before
     main_lines, doc = _extract_main(text, url)
-    main_size = sum(len(x) for x in main_lines if len(x) >= 20)
+    main_size = _prose_size(main_lines)
     dense = _dense_block(page_lines)
-    if (
-        main_size < 1000
-        and sum(len(x) for x in dense) * DENSE_SHARE > main_size
-        and cjk_ratio("".join(dense)) > 0.3
-    ):
+    if main_size < 1000 and _prose_size(dense) * DENSE_SHARE > main_size and cjk_ratio("".join(dense)) > 0.3:
         # trafilatura missed the article (old table layouts): take the densest run of long lines
         main_lines = dense
-    if title is None and doc is not None and getattr(doc, "title", None):
-        title = clean_line(html_lib.unescape(doc.title)) or None
+    if title is None:
+        title = _trafilatura_title(text)
     decl_lines, notice = find_declaration(page_lines, set(main_lines[:-3]) if len(main_lines) > 3 else set())
-    parts = structure(main_lines, title=title, take_title=False, declaration_lines=decl_lines or None)
+    parts = structure(main_lines, title=title, take_title=title is None, declaration_lines=decl_lines or None)
+    title = title or parts.title
     if not parts.body:
         return Rejected(origin, "no_body", "no main text found in the HTML")
     t_idx = _title_index(page_lines, title)
@@ -463,7 +477,9 @@ def article_from_html(
     if b_idx < 0 or b_idx - t_idx > 40:
         b_idx = min(len(page_lines), t_idx + 13)
     head_zone = page_lines[t_idx + 1 : b_idx] if t_idx >= 0 else page_lines[max(0, b_idx - 8) : b_idx]
-    e_idx = _body_index(page_lines, parts.body[-1], b_idx)
+    # a short credit line right after the lead paragraph (extractors often glue the two together)
+    head_zone += [ln for ln in page_lines[b_idx + 1 : b_idx + 3] if len(ln) <= 40]
+    e_idx = _end_index(page_lines, parts.body[-1], b_idx)
     tail_zone = page_lines[e_idx + 1 : e_idx + 7] if e_idx >= 0 else []
     source = parts.source
     editor = parts.editor
@@ -570,6 +586,20 @@ def _htmldate(html_text: str, url: str | None) -> datetime | None:
         log.debug("htmldate failed: %s", exc)
         return None
     return parse_datetime(found) if found else None
+
+
+def _trafilatura_title(html_text: str) -> str | None:
+    """trafilatura's title heuristics (h1/h2, title element), for pages whose own tags name none."""
+    try:
+        from trafilatura.metadata import extract_title
+        from trafilatura.utils import load_html
+
+        tree = load_html(html_text)
+        found = extract_title(tree) if tree is not None else None
+    except Exception as exc:
+        log.debug("trafilatura title failed: %s", exc)
+        return None
+    return clean_line(html_lib.unescape(found)) or None if found else None
 
 
 def _trafilatura_author(html_text: str) -> str | None:
