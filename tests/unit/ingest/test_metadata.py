@@ -222,3 +222,33 @@ def test_widgets_are_furniture() -> None:
     for line in ("17", "一", "« Apr", "第1页/共1页 << 上一页", "分享让更多人看到"):
         assert is_furniture_line(line), line
     assert not is_furniture_line("看点")
+
+
+def test_menus_toolbars_and_addresses_are_furniture() -> None:
+    for line in (
+        "搜狐首页 - 新闻 - 体育 - 娱乐 - 财经 - IT - 汽车",
+        "新闻 | 体育 | 娱乐 | 商业 | 科技",
+        "【推荐】【字体：大 中 小】【打印】【关闭】",
+        "www.chinaneast.gov.cn",
+    ):
+        assert is_furniture_line(line), line
+    assert not is_furniture_line("The company - which makes cars - said on Monday it would cut jobs")
+
+
+def test_structure_drops_repeated_headline_link_runs_and_footer() -> None:
+    parts = structure(
+        [
+            "要闻",
+            "新闻",
+            "国内",
+            "图片",
+            "视频",
+            "某市召开经济工作会议",
+            "会议指出，上半年全市经济运行总体平稳。",
+            "Copyright © 2005 某网 版权所有",
+        ],
+        title="某市召开经济工作会议",
+        take_title=False,
+    )
+    assert parts.body == ("会议指出，上半年全市经济运行总体平稳。",)
+    assert "要闻" in parts.furniture and parts.declaration == "Copyright © 2005 某网 版权所有"
