@@ -20,8 +20,8 @@ with a reason:
   original has none.
 * **title** — ``kept`` if the page title equals the original's, or one segment
   of it does (sites append ``_站名``/``-站名``), ``altered`` otherwise.
-* **link back** — ``present`` if the raw HTML has an ``href`` to one of the
-  publisher's domains (or the page text shows such a URL), ``absent`` if the
+* **link back** — ``present`` if the raw HTML has an ``href`` (absolute or
+  protocol-relative ``//host/…``) to one of the publisher's domains (or the page text shows such a URL), ``absent`` if the
   HTML has none, ``unknown`` without HTML.
 """
 
@@ -196,8 +196,9 @@ def _link_state(page: Article, raw_html: bytes | str | None, domains: Sequence[s
     if raw_html is not None:
         html = raw_html.decode("utf-8", "replace") if isinstance(raw_html, bytes) else raw_html
         for href in _HREF_RE.findall(html):
-            host = urlsplit(href if "://" in href else "http://x/" + href).hostname or ""
-            if "://" in href and ours(host):
+            absolute = "://" in href or href.startswith("//")  # ``//news.cri.cn/…`` is protocol-relative
+            host = (urlsplit(href).hostname or "") if absolute else ""
+            if absolute and ours(host):
                 return "present"
         return "absent"
     for host in _URL_RE.findall(page.text):

@@ -83,6 +83,9 @@ def test_link_back_in_raw_html() -> None:
     assert check_credit(page(), ORIGINAL, raw_html=b'<a href="https://news.cri.cn/x.html">x</a>').link_back == "present"
     assert check_credit(page(), ORIGINAL, raw_html='<a href="https://cri.cn.evil.example/">x</a>').link_back == "absent"
     assert check_credit(page(), ORIGINAL, raw_html='<a href="/local">x</a>').link_back == "absent"
+    # protocol-relative links (common on Chinese news sites) are links back too
+    assert check_credit(page(), ORIGINAL, raw_html='<a href="//news.cri.cn/x.html">x</a>').link_back == "present"
+    assert check_credit(page(), ORIGINAL, raw_html='<a href="//cri.cn.evil.example/">x</a>').link_back == "absent"
     assert check_credit(page(), ORIGINAL).link_back == "unknown"
     assert check_credit(page(body=(*ORIGINAL.body, "原文：https://news.cri.cn/x.html")), ORIGINAL).link_back == "present"
 
