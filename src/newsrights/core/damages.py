@@ -163,12 +163,17 @@ class Limitation:
 def _add_years(d: date, years: int) -> date:
     try:
         return d.replace(year=d.year + years)
-    except ValueError:  # 29 February -> 1 March (Civil Code Art. 202: no such day -> end of month+1)
-        return d.replace(year=d.year + years, month=3, day=1)
+    except ValueError:  # 29 February: no corresponding day -> the last day of that month (Art. 202)
+        return d.replace(year=d.year + years, day=28)
 
 
 def limitation_status(knew: datetime | date, today: date, *, warn_days: int = 90) -> Limitation:
-    """3-year limitation (Civil Code Art. 188) counted from the day after ``knew`` (Art. 201)."""
+    """3-year limitation (Civil Code Art. 188) counted from the day after ``knew`` (Art. 201).
+
+    The last day is the corresponding day three years on; where that month has no such day
+    (29 February), the last day of the month is the last day (Art. 202: 没有对应日的，月末日为期间的
+    最后一日). ``today`` is a China calendar day.
+    """
     from newsrights.core.claims import china_date
 
     k = china_date(knew)

@@ -52,4 +52,6 @@ def test_limitation_warnings() -> None:
     assert near.days_left == 61 and "days left" in (near.warning or "")
     gone = D.limitation_status(knew, date(2024, 6, 2))
     assert gone.days_left == -1 and "expired" in (gone.warning or "")
-    assert D.limitation_status(date(2020, 2, 29), date(2021, 1, 1)).expires_on == date(2023, 3, 1)
+    # Civil Code Art. 202: no corresponding day in February 2023 -> its last day, 28 February
+    leap = D.limitation_status(date(2020, 2, 29), date(2023, 3, 1))
+    assert leap.expires_on == date(2023, 2, 28) and leap.days_left == -1 and "expired" in (leap.warning or "")
