@@ -215,6 +215,21 @@ def test_second_case_makes_a_repeat_offender_and_limitation_warns(world: World) 
     assert none == []
 
 
+def test_limitation_counts_china_days(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 01:00 China time the China day is already the next one: the last day has passed."""
+    from datetime import UTC, time
+
+    case = svc.open_cases(world.factory, [world.findings["www"]], actor="a").cases[0]
+    with transaction(world.factory) as s:
+        last = D.limitation_status(svc.get_case(s, case.id).known_since, datetime.now(CHINA_TZ).date()).expires_on
+    monkeypatch.setattr(svc, "now_utc", lambda: datetime.combine(last, time(17, 0), UTC))
+    with transaction(world.factory) as s:
+        warned = svc.limitation_warnings(s, warn_days=90)
+        dmg = svc.damages(s, case.id)
+    assert warned[0]["days_left"] == -1 and "expired" in warned[0]["warning"]
+    assert dmg["limitation"]["days_left"] == -1
+
+
 def test_site_of() -> None:
     assert svc.site_of("https://news.sina.com.cn/x") == "sina.com.cn"
     assert svc.site_of("http://mirror.partner.example/a") == "partner.example"

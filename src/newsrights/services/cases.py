@@ -59,6 +59,11 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
+def china_today() -> date:
+    """Today's calendar day in China (limitation days are China days, not UTC days)."""
+    return now_utc().astimezone(CHINA_TZ).date()
+
+
 def _aware(dt: datetime | None) -> datetime | None:
     if dt is None:
         return None
@@ -442,7 +447,7 @@ def damages(
     ledger = cost_ledger(session, case_id)
     est = dmg.estimate([(chars, n) for _, chars, n, _ in works], costs_fen=ledger["total_fen"],
                        gain_fen=parse_yuan(gain_yuan) if gain_yuan is not None else None, wilful=wilful)
-    lim = dmg.limitation_status(_aware(row.known_since), today or now_utc().date(), warn_days=warn_days)  # type: ignore[arg-type]
+    lim = dmg.limitation_status(_aware(row.known_since), today or china_today(), warn_days=warn_days)  # type: ignore[arg-type]
     return {"case_id": case_id, "site": row.site,
             "works": [{"article_id": a, "characters": c, "copies": n} for a, c, n, _ in works],
             "estimate": est.to_json(), "limitation": lim.to_json()}
@@ -452,7 +457,7 @@ def limitation_warnings(session: Session, *, today: date | None = None, warn_day
     """Open cases whose 3-year limitation ends within ``warn_days`` (or has ended)."""
     out = []
     for row in session.scalars(select(CaseRow).where(CaseRow.state != "closed").order_by(CaseRow.id)):
-        lim = dmg.limitation_status(_aware(row.known_since), today or now_utc().date(), warn_days=warn_days)  # type: ignore[arg-type]
+        lim = dmg.limitation_status(_aware(row.known_since), today or china_today(), warn_days=warn_days)  # type: ignore[arg-type]
         if lim.warning:
             out.append({"case_id": row.id, "site": row.site, **lim.to_json()})
     return out
