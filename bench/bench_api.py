@@ -272,6 +272,9 @@ def main() -> None:
 
     rps, hrps = len(lat) / secs, len(hlat) / hsecs
     print(f"\n## API load: check this text, {args.articles:,}-article catalog, {args.clients} concurrent clients\n")
+    load1, load5, _ = os.getloadavg()
+    print(f"Machine load average during the run: {load1:.1f} (1 min), {load5:.1f} (5 min) on {os.cpu_count()} cores "
+          "(other processes share the CPU when this is above the core count).\n")
     print(f"{len(lat):,} requests ({errors} errors), mix 1/3 whole copies, 1/3 excerpts, 1/3 no match; "
           f"{found}/300 of the direct checks had a finding; uvicorn workers: {args.workers}; "
           f"cores: {os.cpu_count()}.\n")

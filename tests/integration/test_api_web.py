@@ -150,6 +150,15 @@ def test_case_page_timeline_costs_and_claims_deadlines(demo) -> None:  # type: i
     r = api.post(f"/api/v1/cases/{info['case_id']}/moves", json={"to": "reviewed", "note": "ok"})
     assert r.status_code == 200 and r.json()["state"] == "reviewed"
     assert api.get("/api/v1/claims").json()["items"][0]["claimant"] == "某作者"
+    page = c.get(f"/cases/{info['case_id']}").text
+    assert 'value="notice_sent"' in page and 'value="closed:withdrawn"' in page  # the legal moves only
+    assert 'value="litigation"' in page and 'value="closed:won"' not in page
+    r = c.post(f"/cases/{info['case_id']}/move", data={"csrf_token": csrf, "to": "notice_sent", "note": "寄出"},
+               follow_redirects=False)
+    assert r.status_code == 303
+    assert api.get(f"/api/v1/cases/{info['case_id']}").json()["state"] == "notice_sent"
+    bad = c.post(f"/cases/{info['case_id']}/move", data={"csrf_token": csrf, "to": "closed:won"})
+    assert bad.status_code == 409
     assert api_client(app, "sales").get(f"/api/v1/cases/{info['case_id']}").status_code == 403
 
 

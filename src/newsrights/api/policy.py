@@ -81,6 +81,7 @@ POLICY: dict[str, str] = {
     "list_claims": "commercial",
     "web_cases": "rights",
     "web_case": "rights",
+    "web_case_move": "rights",
     "web_claims": "commercial",
     # --- licensee portal
     "portal_licences": "licensee",

@@ -323,6 +323,25 @@ def web_case(request: Request, case_id: Id) -> HTMLResponse:
     return render(request, "case.html", case=case, ledger=ledger)
 
 
+@router.post("/cases/{case_id}/move")
+def web_case_move(request: Request, case_id: Id, to: str = Form(..., max_length=40),
+                  note: str = Form("", max_length=2000)) -> Any:
+    """Move a case from its page; the offered moves are the state machine's legal moves
+    (``closed:<outcome>`` closes with that outcome)."""
+    from fastapi.responses import RedirectResponse
+
+    from newsrights.api.routes.cases import load_case
+
+    cases = service("cases")
+    me = optional_principal(request)
+    assert me is not None
+    with transaction(state(request).factory) as s:
+        load_case(s, case_id)
+    to, _, outcome = to.partition(":")
+    cases.move_case(state(request).factory, case_id, to, actor=me.user.username, outcome=outcome or None, note=note)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
 @router.get("/claims", response_class=HTMLResponse)
 def web_claims(request: Request, status: str = "") -> HTMLResponse:
     from datetime import UTC, datetime, timedelta
