@@ -116,3 +116,13 @@ def test_check_command(sqlite_url: str) -> None:
     code, out = run(sqlite_url, "licences", "check", catalog.article_id_for(art), "--domain", "partner.example",
                     "--on", "2027-05-01", "--json")
     assert json.loads(out)["failures"] == ["expired"]
+
+
+def test_plain_lines_drop_terminal_control_characters(capsys) -> None:  # type: ignore[no-untyped-def]
+    """Verdict reasons quote scraped pages: an ANSI escape in a credit line must not reach the terminal."""
+    from newsrights.cli.licensing import _line
+
+    _line(7, "unlicensed", "credit_wrong: '来源:\x1b[2J\x1b]0;pwned\x07某网'\r\nnext", None)
+    out = capsys.readouterr().out
+    assert out == "7\tunlicensed\tcredit_wrong: '来源:[2J]0;pwned某网'  next\t\n"
+    assert "\x1b" not in out and "\x07" not in out

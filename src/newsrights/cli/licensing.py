@@ -37,9 +37,17 @@ def _date(value: str | None, what: str) -> date | None:
         raise InputError(f"{what}: not a date {value!r} (use YYYY-MM-DD)") from exc
 
 
+#: Control characters (C0 but tab/newline, DEL, C1): ANSI escapes in scraped text must not reach a terminal.
+_CONTROL = {c: None for c in [*range(0, 9), 11, 12, *range(14, 32), 127, *range(128, 160)]}
+
+
 def _line(*cells: Any) -> None:
-    """One tab-separated line of data on stdout (cells are plain text, never markup)."""
-    sys.stdout.write("\t".join("" if c is None else str(c).replace("\t", " ").replace("\n", " ") for c in cells) + "\n")
+    """One tab-separated line of data on stdout (cells are plain text, never markup; control
+    characters dropped, tabs and line breaks turned into spaces: verdict reasons quote scraped pages)."""
+    sys.stdout.write("\t".join(
+        "" if c is None else str(c).replace("\t", " ").replace("\r", " ").replace("\n", " ").translate(_CONTROL)
+        for c in cells
+    ) + "\n")
 
 
 def _version_json(pv: Any, outcome: str | None = None) -> dict[str, Any]:
@@ -169,7 +177,7 @@ def register(app: typer.Typer) -> None:
                 if isinstance(r, Rejected):
                     bad += 1
                     results.append(r.to_json())
-                    console.print(f"rejected {r.origin}: {r.reason} ({r.detail})", markup=False)
+                    console.print(f"rejected {r.origin}: {r.reason} ({r.detail})".translate(_CONTROL), markup=False)
                 else:
                     results.append(_version_json(*r))
         if as_json:
