@@ -101,6 +101,13 @@ class NoticeData:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+def _is_network_address(url: str) -> bool:
+    """An http(s) URL with a host: Art. 14 asks for the work's 网络地址, which a catalog
+    ``urn:sha256:…`` or a file path is not."""
+    u = clean(url).lower()
+    return u.startswith(("http://", "https://")) and len(u.split("://", 1)[1].split("/", 1)[0]) > 0
+
+
 def missing_fields(n: NoticeData) -> list[str]:
     """Required fields the notice lacks (empty list when complete)."""
     if n.kind not in KINDS:
@@ -114,7 +121,7 @@ def missing_fields(n: NoticeData) -> list[str]:
         "recipient": bool(clean(n.recipient)),
         "works": bool(n.works),
         "work_titles": bool(n.works) and all(clean(w.title) for w in n.works),
-        "work_urls": bool(n.works) and all(clean(w.url) for w in n.works),
+        "work_urls": bool(n.works) and all(_is_network_address(w.url) for w in n.works),
         "infringing_urls": bool(n.infringing_urls) and all(clean(u) for u in n.infringing_urls),
         "preliminary_proof": bool(n.proof),
     }

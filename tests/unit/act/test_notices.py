@@ -51,6 +51,9 @@ def test_work_without_title_or_url_is_incomplete() -> None:
     assert N.missing_fields(n) == ["work_titles"]
     n = replace(data("platform_complaint", "en"), works=(N.Work("t", " "),))
     assert N.missing_fields(n) == ["work_urls"]
+    # a catalog id is not the work's network address (Art. 14 网络地址)
+    n = replace(data("platform_complaint", "en"), works=(N.Work("t", "urn:sha256:46e879bc"),))
+    assert N.missing_fields(n) == ["work_urls"]
 
 
 @pytest.mark.parametrize("lang", N.LANGUAGES)
