@@ -164,3 +164,22 @@ def test_mixed_language_units() -> None:
     d.add("m", "m", art)
     f = d.check("转载：" + art)
     assert f and f[0].label == "whole"
+
+
+def test_df_sketch_subtracts_the_mean_load() -> None:
+    """With a heavily loaded sketch, unrelated shingles are not common but a shared phrase is."""
+    from newsrights.core.matching.detect import prepare
+
+    params = MatchParams(df_bits=12)  # 4096 counters per row for ~150k increments: mean load ~35
+    d = Detector(params)
+    phrase = "以习近平新时代中国特色社会主义思想为指导全面贯彻落实党的二十大精神"
+    for i in range(200):
+        text = zh_article(5000 + i, paragraphs=4, size=180)
+        if i % 10 == 0:
+            text += "\n\n" + phrase
+        d.add(f"d{i}", f"d{i}", text)
+    fresh = prepare(zh_article(9999, paragraphs=4, size=180), params)
+    df = d.shingle_df(fresh.shingles)
+    assert (df >= params.common_df).mean() < 0.05
+    shared = prepare(phrase, params)
+    assert (d.shingle_df(shared.shingles) >= 10).mean() > 0.8

@@ -210,6 +210,7 @@ class Detector:
         self._bands = PostingTable(np.uint32)
         self._anchors = PostingTable(np.uint32)
         self._df = np.zeros((2, 1 << params.df_bits), dtype=np.uint16)
+        self._df_total = [0, 0]  # increments held by each row (for the mean load)
         self._cache: OrderedDict[str, Prepared] = OrderedDict()
         self._cache_size = cache_size
 
@@ -247,13 +248,20 @@ class Detector:
         for row, b in enumerate(self._buckets(sh)):
             cur = self._df[row, b].astype(np.int32) + delta
             self._df[row, b] = np.clip(cur, 0, 65535).astype(np.uint16)
+            self._df_total[row] = max(0, self._df_total[row] + delta * len(b))
 
     def shingle_df(self, sh: U64) -> npt.NDArray[np.int64]:
-        """Estimated number of indexed articles holding each shingle (count-min, never under)."""
+        """Estimated number of indexed articles holding each shingle.
+
+        Count-mean-min: each row's counter minus that row's mean load (the expected
+        count of unrelated shingles sharing the bucket), the smaller of the two rows,
+        rounded down. Unbiased for a large catalog where plain count-min would call
+        every shingle common."""
         mask = np.uint64((1 << self.params.df_bits) - 1)
-        a = self._df[0, (sh & mask).astype(np.int64)]
-        b = self._df[1, ((sh >> np.uint64(32)) & mask).astype(np.int64)]
-        out: npt.NDArray[np.int64] = np.minimum(a, b).astype(np.int64)
+        width = float(1 << self.params.df_bits)
+        a = self._df[0, (sh & mask).astype(np.int64)].astype(np.float64) - self._df_total[0] / width
+        b = self._df[1, ((sh >> np.uint64(32)) & mask).astype(np.int64)].astype(np.float64) - self._df_total[1] / width
+        out: npt.NDArray[np.int64] = np.floor(np.maximum(np.minimum(a, b), 0.0)).astype(np.int64)
         return out
 
     @property
@@ -265,6 +273,7 @@ class Detector:
         if arr.shape != self._df.shape:
             raise ValueError(f"df sketch shape {arr.shape} does not match params {self._df.shape}")
         self._df = arr if arr.dtype == np.uint16 and arr.flags.writeable else np.array(arr, dtype=np.uint16)
+        self._df_total = [int(self._df[0].sum(dtype=np.int64)), int(self._df[1].sum(dtype=np.int64))]
 
     def add_sketch(self, s: Sketch, text: str | None = None) -> None:
         """Index a precomputed sketch; ``text`` is kept unless a ``text_source`` was given."""

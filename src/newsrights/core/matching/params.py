@@ -33,8 +33,8 @@ class MatchParams:
         ``min_region`` normalised characters at density ``min_density``
         (covered / spanned characters, in both texts).
     Formulaic text
-      * a count-min sketch (2 rows of ``2**df_bits`` counters) holds the number of
-        indexed articles containing each ``k``-shingle; shingles held by at least
+      * a count-min sketch (2 rows of ``2**df_bits`` counters, read as count-mean-min)
+        holds the number of indexed articles containing each ``k``-shingle; shingles held by at least
         ``common_df`` articles are *formulaic* (套话, templated reports). Matched
         characters covered only by formulaic seeds do not count towards
         ``min_region`` or ``min_excerpt_chars``. Size ``df_bits`` to about
