@@ -762,6 +762,11 @@ _FAIL_CODE = {
 }
 
 
+def _china_day(dt: datetime) -> str:
+    """The calendar day of ``dt`` in China (contracts run on China dates), ISO format."""
+    return (dt.astimezone(CHINA_TZ) if dt.tzinfo else dt).date().isoformat()
+
+
 def _to_datetime(v: Any, *, end: bool) -> datetime | None:
     if isinstance(v, datetime):
         return v if v.tzinfo else v.replace(tzinfo=CHINA_TZ)
@@ -957,7 +962,7 @@ def evaluate(registry: Registry, asset: AssetFacts, use: Use) -> Evaluation:
                 active.append((pv, r))
     holding = sorted((c for c in cands if not c[2]), key=lambda c: (-c[0].valid_from.timestamp(), c[0].policy.uid))
     if not cands:
-        reasons = [f"no_licence: no agreement in force on {use.when.date().isoformat()} grants "
+        reasons = [f"no_licence: no agreement in force on {_china_day(use.when)} grants "
                    f"{use.action} to {use.assignee or 'this site'}"]
         if active:
             reasons.append(f"prohibited: {active[0][0].policy.uid} v{active[0][0].version} prohibits {active[0][1].action}")

@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsrights.core.credit import CreditCheck
-from newsrights.core.model import Article, Finding, Ownership, Verdict
+from newsrights.core.model import CHINA_TZ, Article, Finding, Ownership, Verdict
 from newsrights.core.odrl import AssetFacts, Evaluation, Registry, Use, evaluate
 
 
@@ -177,6 +177,7 @@ def decide(
     ev = evaluate(registry, facts, use)
     who = f"{party.name} ({host})" if party else (host or "unknown site")
     copy = f"{'whole copy' if action == 'reproduce' else 'excerpt'} of {finding.article_coverage:.0%} of the article"
+    day = (when.astimezone(CHINA_TZ) if when.tzinfo else when).date().isoformat()  # the calendar day in China
     if ev.outcome == "permitted":
         uncredited: list[str] = []
         scope: list[str] = []
@@ -193,14 +194,14 @@ def decide(
                 scope.append(f"title_altered: the licence forbids altering the title ({credit.title!r})")
             elif duty.action == "nr:keepDateline" and credit.dateline == "stripped":
                 scope.append("dateline_stripped: the licence requires keeping the dateline")
-        base = [*ev.reasons, f"use: {who}, {copy}, on {when.date().isoformat()}"]
+        base = [*ev.reasons, f"use: {who}, {copy}, on {day}"]
         if scope:
             return out("out_of_scope", [*scope, *uncredited, *base], ev)
         if uncredited:
             return out("licensed_uncredited", [*uncredited, *base], ev)
         return out("licensed_credited", [*base, f"credit_present: {credit.credit_line!r}", *ev.notes], ev)
     if ev.outcome in ("not_permitted", "prohibited"):
-        return out("out_of_scope", [*ev.reasons, f"use: {who}, {copy}, on {when.date().isoformat()}"], ev)
+        return out("out_of_scope", [*ev.reasons, f"use: {who}, {copy}, on {day}"], ev)
     # no licence: the declaration's prohibition, unless fair use may apply
     attributed = credit.credit == "present" or credit.attribution_in_text or credit.link_back == "present"
     if (
@@ -223,6 +224,6 @@ def decide(
     return out("unlicensed", [
         *ev.reasons,
         f"declaration: without written authorisation no one may 转载、摘编、复制 the publisher's content; "
-        f"{who} made a {copy}",
+        f"{who} made {'an' if action == 'extract' else 'a'} {copy}",
         *(r for r in credit.reasons if r.startswith("credit_")),
     ], ev)

@@ -164,3 +164,16 @@ def test_rightsml_embargo() -> None:
     assert after.outcome == "permitted"
     other = evaluate(reg, AssetFacts("y"), Use("distribute", LIC.uid, datetime(2026, 11, 21, tzinfo=CHINA_TZ)))
     assert other.failures == ("content_not_licensed",)
+
+
+def test_reasons_name_the_china_date_of_a_utc_time() -> None:
+    """A copy fetched at 2026-06-30 20:00 UTC was made on 2026-07-01 in China: the contract's
+    last day (a China date) has passed, and the reasons must say the same day, not the UTC one."""
+    from datetime import UTC
+
+    late = datetime(2026, 6, 30, 20, 0, tzinfo=UTC)
+    ev = _eval(_agreement(Constraint("dateTime", "lteq", "2026-06-30", datatype="xsd:date")), when=late)
+    assert ev.failures == ("expired",)
+    none = evaluate(Registry(PUB, (LIC,), ()), AssetFacts("a1"), Use("reproduce", LIC.uid, late, domain="lic.example"))
+    assert none.outcome == "no_licence"
+    assert "in force on 2026-07-01" in none.reasons[0], none.reasons

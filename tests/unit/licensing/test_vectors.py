@@ -47,3 +47,18 @@ def test_snapshot_changes_when_terms_change() -> None:
     reg = vectors.registry(DATA)
     assert reg.snapshot_id() != replace(reg, conflict="perm").snapshot_id()
     assert reg.snapshot_id() != replace(reg, policies=reg.policies[1:]).snapshot_id()
+
+
+
+def test_use_date_in_reasons_is_the_china_day() -> None:
+    """The copy's date in the reasons is its calendar day in China, even when the time is in UTC."""
+    from datetime import UTC, datetime
+
+    case = next(c for c in CASES if c.expect == "out_of_scope")
+    reg = vectors.registry(DATA, conflict=case.conflict)
+    credit = check_credit(case.page, case.article, raw_html=case.raw_html)
+    late = datetime(2026, 5, 31, 20, 0, tzinfo=UTC)  # 2026-06-01 04:00 in China
+    d = decide(case.finding, article=case.article, ownership=case.ownership, page=case.page,
+               credit=credit, registry=reg, article_id=case.key, when=late)
+    use = [r for r in d.reasons if r.startswith("use: ")]
+    assert use and use[0].endswith(" on 2026-06-01"), d.reasons
