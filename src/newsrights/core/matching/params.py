@@ -38,7 +38,7 @@ class MatchParams:
         ``common_df`` articles are *formulaic* (套话, templated reports). Matched
         characters covered only by formulaic seeds do not count towards
         ``min_region`` or ``min_excerpt_chars``. Size ``df_bits`` to about
-        ``log2(articles * 500)`` (24 suits 30k articles, 28 suits 500k).
+        ``log2(articles * 50)`` (24 suits a few hundred thousand articles).
     Labels
       * ``whole`` when the article coverage is at least ``whole_coverage``;
         ``excerpt`` when at least ``min_excerpt_chars`` normalised article
