@@ -49,7 +49,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from newsrights.core.declaration import Declaration, Marker
-from newsrights.core.model import Article, Ownership
+from newsrights.core.model import CHINA_TZ, Article, Ownership
 
 _GENERIC_OWN = {"本网", "本站", "原创", "本站原创", "本网原创", "本网讯", "本网专稿"}
 _UNNAMED_REPRINT = re.compile(r"^(?:转载|转载文章|网络|互联网|网友|网友投稿|综合|综合报道|网络转载|未知|佚名|其他|其它)$")
@@ -295,9 +295,12 @@ def _classify(article: Article, declaration: Declaration) -> Ownership:
     site = decl.site or "the publisher"
     ref = _decl_ref(decl)
     notes: list[str] = []
-    if article.published and decl.effective and article.published.date() < decl.effective:
+    # the article's calendar day in China (the declaration's effective dates are China dates)
+    pub = article.published
+    day = (pub.astimezone(CHINA_TZ) if pub.tzinfo else pub).date() if pub is not None else None
+    if day and decl.effective and day < decl.effective:
         notes.append(
-            f"the {ref} took effect after the article's date {article.published.date().isoformat()}; "
+            f"the {ref} took effect after the article's date {day.isoformat()}; "
             "no earlier version was registered, so it is applied"
         )
 

@@ -120,6 +120,17 @@ def test_declaration_date_is_noted() -> None:
     assert any("took effect after" in r for r in o.reasons)
 
 
+def test_declaration_date_is_compared_on_the_china_day() -> None:
+    """2029-12-31 16:30 UTC is 2030-01-01 00:30 in China: a declaration effective 2030-01-01 is
+    already in force for that article, so no 'took effect after' note."""
+    from datetime import UTC
+
+    later = parse_declaration(DECL.text, site="国际在线", effective=date(2030, 1, 1))
+    o = classify(_art(source="国际在线", published=datetime(2029, 12, 31, 16, 30, tzinfo=UTC)), later)
+    assert o.class_ == "owned"
+    assert not any("took effect after" in r for r in o.reasons), o.reasons
+
+
 def test_blanket_declaration_of_another_site() -> None:
     d = parse_declaration("所有内容为中国西藏新闻网版权所有，未经授权不得复制转载或建立镜像")
     assert classify(_art(), d).class_ == "owned"
