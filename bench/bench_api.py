@@ -176,7 +176,7 @@ async def load(base: str, token: str, method: str, path: str, bodies: list[str |
 
     async def client() -> None:
         nonlocal next_i, errors
-        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60,
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=900,
                                      limits=httpx.Limits(max_connections=1)) as c:
             while True:
                 i = next_i
