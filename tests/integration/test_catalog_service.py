@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -223,3 +224,20 @@ def test_a_foreign_page_is_not_judged_under_the_publishers_registered_declaratio
         o = catalog.get_article_record(s, catalog.article_id_for(own))
         assert o.ownership.class_ == "owned"
         assert o.ownership.declaration_version == catalog.list_declarations(s, "国际在线")[0]["version"]
+
+
+def test_the_declaration_of_a_record_is_its_own_sites_when_versions_share_a_date(sqlite_url: str) -> None:
+    """Versions are named by their effective date, so two sites' declarations of the same day share
+    a version name: the record's declaration (ninjs rights fields) must be its own site's."""
+    factory = open_db(sqlite_url)
+    with transaction(factory) as s:
+        catalog.add_declaration(s, "甲网", "凡本网注明“来源:甲网”的作品，版权均属甲网所有，未经授权不得转载。", date(2020, 1, 1))
+        catalog.add_declaration(s, "乙网", "凡本网注明“来源:乙网”的作品，版权均属乙网所有，未经授权不得转载。", date(2020, 1, 1))
+    art = _art(11, source="乙网").with_(site="乙网", url="https://yi.example/a11.html")
+    assert catalog.ingest(factory, [art]).new == 1
+    with factory() as s:
+        rec = catalog.get_article_record(s, catalog.article_id_for(art))
+        assert rec.ownership.declaration_version == "2020-01-01"
+        assert catalog.declaration_for_record(s, rec).site == "乙网"
+        (doc,) = catalog.export_ninjs(s, [rec.id])
+        assert "甲网" not in json.dumps(doc, ensure_ascii=False)

@@ -655,15 +655,26 @@ def count_articles(session: Session) -> dict[str, int]:
 
 
 def declaration_for_record(session: Session, record: ArticleRecord) -> Declaration:
-    """The declaration a stored article was judged under (by its recorded version)."""
+    """The declaration a stored article was judged under (by its recorded version).
+
+    Versions are named per site (a dated version is named by its effective date), so
+    several sites may hold the same version name: the article's own site is preferred,
+    then the site its page's declaration names."""
     ver = record.ownership.declaration_version
     default = publisher_declaration()
     if ver == default.version:
         return default
     if ver:
-        row = session.scalars(select(DeclarationRow).where(DeclarationRow.version == ver)).first()
-        if row is not None:
-            return _decl_from_row(row)
+        rows = list(session.scalars(
+            select(DeclarationRow).where(DeclarationRow.version == ver).order_by(DeclarationRow.id)
+        ))
+        if len(rows) > 1:
+            sites = [record.article.site]
+            if record.article.declaration:
+                sites.append(_parse_page(record.article.declaration).site)
+            rows.sort(key=lambda r: next((i for i, site in enumerate(sites) if site and r.site_id == site), len(sites)))
+        if rows:
+            return _decl_from_row(rows[0])
         if record.article.declaration:
             page = parse_declaration(record.article.declaration)
             if page.version == ver:
