@@ -95,3 +95,36 @@ def test_summarize_counts_by_verdict_site_day_and_infringers() -> None:
     assert s.by_day == [("2026-03-01", 2), ("2026-03-02", 2)]
     assert s.top_infringing_sites == [("copy.cn", 2), ("ok.com", 1)]
     assert site_of("http://WWW.Example.COM/x") == "example.com"
+
+
+def test_safe_next_only_follows_local_paths() -> None:
+    from newsrights.web.views import safe_next
+
+    assert safe_next("/findings/3?x=1") == "/findings/3?x=1"
+    for bad in (None, "", "https://evil.example/", "//evil.example/x", "/\\evil", "javascript:alert(1)", "findings"):
+        assert safe_next(bad) == "/"
+
+
+def test_credit_state_reads_the_verdict_reasons() -> None:
+    from newsrights.web.pages import credit_state
+
+    assert credit_state(("no_licence: x", "credit_absent: no source line"))[0] == "missing"
+    assert credit_state(["credit_wrong: names 新华社"])[0] == "missing"
+    assert credit_state(("credit_present: '来源:国际在线' (top)",)) == ("present", "credit_present: '来源:国际在线' (top)")
+    assert credit_state(()) == ("unknown", None)
+
+
+def test_contract_articles_and_party_urls() -> None:
+    from newsrights.core.odrl import Asset, Policy, PolicyVersion, Rule
+    from newsrights.web.portal import contract_articles, is_party_url
+
+    named = Policy("urn:p:1", "Agreement", (Rule("permission", "reproduce",
+                                                   (Asset("urn:newsrights:article:art_1"), Asset("urn:newsrights:article:art_2"))),))
+    whole = Policy("urn:p:2", "Agreement", (Rule("permission", "reproduce", (Asset("urn:newsrights:catalog", True),)),))
+    t = datetime(2026, 1, 1, tzinfo=UTC)
+    assert contract_articles([PolicyVersion(named, 1, t)]) == (["art_1", "art_2"], False)
+    assert contract_articles([PolicyVersion(named, 1, t), PolicyVersion(whole, 1, t)])[1] is True
+    assert is_party_url("http://www.partner.example/a", ("partner.example",))
+    assert is_party_url("http://m.partner.example/a", ("partner.example",))
+    assert not is_party_url("http://oldpartner.example/a", ("partner.example",))
+    assert not is_party_url(None, ("partner.example",))
