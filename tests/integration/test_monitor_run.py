@@ -186,3 +186,25 @@ def test_a_slow_host_does_not_hold_up_the_others(sqlite_url: str, tmp_path: Path
     order = [k for k, _ in sorted(finished.items(), key=lambda kv: kv[1])]
     fast_ranks = [i for i, k in enumerate(order) if "fast.example" in k]
     assert max(fast_ranks) < 10, order  # fast pages went alongside, not after the slow host's queue
+
+
+def test_report_times_are_utc_aware(db_url: str) -> None:
+    """SQLite hands back naive datetimes: the report and the run list still state UTC."""
+    from datetime import UTC
+
+    from newsrights.services.monitor import build_report, list_runs
+    from newsrights.storage.db import transaction
+    from newsrights.storage.tables.monitoring import MonitorRunRow
+
+    factory = open_db(db_url)
+    t = datetime(2026, 11, 26, 17, 30, tzinfo=UTC)
+    with transaction(factory) as s:
+        run = MonitorRunRow(name="tz", status="finished", config_json="{}", started_at=t, updated_at=t, finished_at=t)
+        s.add(run)
+        s.flush()
+        run_id = run.id
+    rep = build_report(factory, run_id).to_json()
+    assert rep["started_at"] == rep["finished_at"] == "2026-11-26T17:30:00+00:00"
+    with factory() as s:
+        listed = list_runs(s, name="tz")
+    assert listed[0]["started_at"] == "2026-11-26T17:30:00+00:00"

@@ -242,6 +242,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _aware(dt: datetime | None) -> datetime | None:
+    """A stored time as UTC-aware (SQLite gives back naive datetimes; they were written in UTC)."""
+    if dt is None:
+        return None
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+
+
 def _sha(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
@@ -450,7 +457,7 @@ class MonitorRun:
                     s.execute(update(MonitorPageRow).where(MonitorPageRow.id == row.id).values(status="pending"))
                 continue
             self._process(row.id, row.kind, row.depth, row.final_url or row.url, cap.body, row.content_type,
-                          row.updated_at, row.capture)
+                          _aware(row.updated_at), row.capture)
 
     def _archives(self) -> None:
         with self.factory() as s:
@@ -686,8 +693,8 @@ def build_report(factory: sessionmaker[Session], run_id: int, *, resumed: bool =
             seen.add(fid)
             new_findings.append({"finding_id": fid, "article_id": art, "label": label, "verdict": verdict, "page_url": url})
         return RunReport(
-            run_id=run_id, name=run.name, status=run.status, resumed=resumed, started_at=run.started_at,
-            finished_at=run.finished_at, elapsed=elapsed, pages=pages, outcomes=outcomes, reasons=reasons,
+            run_id=run_id, name=run.name, status=run.status, resumed=resumed, started_at=_aware(run.started_at),  # type: ignore[arg-type]
+            finished_at=_aware(run.finished_at), elapsed=elapsed, pages=pages, outcomes=outcomes, reasons=reasons,
             verdicts=verdicts, new_findings=new_findings, errors_by_host=dict(errors),
         )
 
@@ -712,8 +719,8 @@ def list_runs(session: Session, *, name: str | None = None, limit: int = 20) -> 
     if name:
         q = q.where(MonitorRunRow.name == name)
     return [
-        {"run_id": r.id, "name": r.name, "status": r.status, "started_at": r.started_at.isoformat(),
-         "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+        {"run_id": r.id, "name": r.name, "status": r.status, "started_at": _aware(r.started_at).isoformat(),  # type: ignore[union-attr]
+         "finished_at": _aware(r.finished_at).isoformat() if r.finished_at else None,  # type: ignore[union-attr]
          "report": json.loads(r.report_json) if r.report_json else None}
         for r in session.scalars(q)
     ]
