@@ -241,3 +241,20 @@ def test_the_declaration_of_a_record_is_its_own_sites_when_versions_share_a_date
         assert catalog.declaration_for_record(s, rec).site == "乙网"
         (doc,) = catalog.export_ninjs(s, [rec.id])
         assert "甲网" not in json.dumps(doc, ensure_ascii=False)
+
+
+def test_list_search_is_a_literal_case_insensitive_substring(db_url: str) -> None:
+    """``q`` is matched literally (LIKE wildcards in it escaped) and case-insensitively on both databases."""
+    factory = open_db(db_url)
+    a = _art(21).with_(title="GDP增长100%的城市")
+    b = _art(22).with_(title="gdp增长1000倍的说法不实")
+    c = _art(23).with_(title="另一条新闻_快讯")
+    assert catalog.ingest(factory, [a, b, c]).new == 3
+    with factory() as s:
+        def titles(q: str) -> set[str | None]:
+            return {r.article.title for r in catalog.list_articles(s, q=q)}
+
+        assert titles("100%") == {a.title}
+        assert titles("Gdp") == {a.title, b.title}
+        assert titles("_快讯") == {c.title}
+        assert titles("新_") == set()

@@ -624,7 +624,7 @@ def list_articles(
     offset: int = 0,
 ) -> list[ArticleRecord]:
     """Current versions, newest publication first, filtered by site, ownership class, holder,
-    a substring of the title or URI (``q``) and a publication window."""
+    a literal, case-insensitive substring of the title or URI (``q``) and a publication window."""
     stmt = select(ArticleRow, ArticleVersionRow).join(
         ArticleVersionRow,
         (ArticleVersionRow.article_id == ArticleRow.id) & (ArticleVersionRow.version == ArticleRow.current_version),
@@ -635,9 +635,9 @@ def list_articles(
         stmt = stmt.where(ArticleRow.ownership_class == ownership)
     if holder:
         stmt = stmt.where(ArticleRow.holder == holder)
-    if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(ArticleRow.title.like(like), ArticleRow.uri.like(like)))
+    if q:  # a literal substring, case-insensitive on SQLite and PostgreSQL alike; % and _ in q are escaped
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(ArticleRow.title.ilike(like, escape="\\"), ArticleRow.uri.ilike(like, escape="\\")))
     if since:
         stmt = stmt.where(ArticleRow.published >= _utc(since))
     if until:
