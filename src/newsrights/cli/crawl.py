@@ -179,6 +179,7 @@ def register(app: typer.Typer) -> None:
 def _one_run(factory: Any, cfg: Any, cdir: Path, run_monitor: Any) -> dict[str, Any]:
     if not progress_enabled():
         return dict(run_monitor(factory, cfg, captures_dir=cdir).to_json())
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("[bold]monitor"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -186,6 +187,6 @@ def _one_run(factory: Any, cfg: Any, cdir: Path, run_monitor: Any) -> dict[str, 
         task = bar.add_task("", total=None)
 
         def on_progress(p: Any) -> None:
-            bar.update(task, completed=p.done, total=max(p.total, p.done), description=f"{p.outcome}: {p.url[-60:]}")
+            bar.update(task, completed=p.done, total=max(p.total, p.done), description=escape(f"{p.outcome}: {p.url[-60:]}"))  # URLs come from scraped pages
 
         return dict(run_monitor(factory, cfg, captures_dir=cdir, on_progress=on_progress).to_json())
