@@ -176,6 +176,10 @@ def test_sales(factory) -> None:  # type: ignore[no-untyped-def]
                      domains=("buyer.example",), chars=2300)
     assert inv.amount == Decimal("200.00")  # 2 千字 + 300 字 (half a 千字) = 2.5 × 80
     assert inv.number.startswith("INV-2026-")
+    # a rerun of the same sale (same agreement, same terms) issues no second invoice
+    pv2, again = L.sell(factory, "intl-column", "买家网", start=date(2026, 1, 1), end=date(2026, 12, 31),
+                        domains=("buyer.example",), chars=2300)
+    assert again.number == inv.number and pv2.version == pv.version
     with factory() as s:
         assert [p.id for p in L.list_products(s)] == ["feed", "intl-column"]
         assert [i.number for i in L.list_invoices(s, licensee="买家网")] == [inv.number]

@@ -789,7 +789,8 @@ def sell(
     chars: int | None = None,
 ) -> tuple[PolicyVersion, Invoice]:
     """Sell a product: the Agreement (offer terms for ``licensee`` on ``domains`` from
-    ``start`` to ``end``) is registered and an invoice is kept."""
+    ``start`` to ``end``) is registered and an invoice is kept. Idempotent: selling the same
+    terms again (same agreement, unchanged) returns the invoice already issued."""
     if end < start:
         raise InputError("the licence must end after it starts")
     with transaction(factory) as s:
@@ -807,7 +808,12 @@ def sell(
         number = f"INV-{start.year}-{n:05d}"
         uid = f"urn:newsrights:agreement:{slug(party.name)}-{product.id}-{start.isoformat()}"
         policy = agreement_from_offer(product, pub, party, uid=uid, start=start, end=end, domains=domains, amount=amount)
-        pv, _ = put_policy(s, policy, valid_from=start)
+        pv, outcome = put_policy(s, policy, valid_from=start)
+        if outcome == "unchanged":  # the same sale again (a rerun): its invoice, not a second one
+            old = s.scalars(select(InvoiceRow).where(InvoiceRow.agreement_uid == uid).order_by(InvoiceRow.id)).first()
+            if old is not None:
+                return pv, Invoice(old.number, old.product_id, old.licensee_uid, old.agreement_uid, Decimal(old.amount),
+                                   old.currency, old.chars, _utc(old.issued_at))
         inv = Invoice(number, product.id, party.uid, uid, amount, product.currency, chars, _now())
         s.add(InvoiceRow(number=number, product_id=product.id, licensee_uid=party.uid, agreement_uid=uid,
                          amount=str(amount), currency=product.currency, chars=chars, issued_at=inv.issued))
