@@ -88,18 +88,39 @@ class PostingTable:
             self.compact(alive)
 
     def compact(self, alive: BoolArray | None = None) -> None:
-        """Merge everything into the main arrays, dropping withdrawn documents."""
+        """Merge everything into the main arrays, dropping withdrawn documents.
+
+        The sorted delta is merged into the sorted main arrays by position (one
+        ``searchsorted``), not re-sorted: the peak is one new copy of the arrays plus
+        a byte per posting, which keeps the process's high-water mark low.
+        """
         if self._pending:
-            self._dkeys = np.concatenate([self._dkeys, *self._pend_keys])
-            self._ddocs = np.concatenate([self._ddocs, *self._pend_docs])
-            self._pend_keys, self._pend_docs, self._pending = [], [], 0
-        keys = np.concatenate([self._keys, self._dkeys])
-        docs = np.concatenate([self._docs, self._ddocs])
-        if alive is not None and len(docs):
-            keep = alive[docs]
-            keys, docs = keys[keep], docs[keep]
-        order = np.argsort(keys, kind="stable")
-        self._keys, self._docs = keys[order], docs[order]
+            self._pending = 0
+            keys = np.concatenate([self._dkeys, *self._pend_keys])
+            docs = np.concatenate([self._ddocs, *self._pend_docs])
+            self._pend_keys, self._pend_docs = [], []
+            order = np.argsort(keys, kind="stable")
+            self._dkeys, self._ddocs = keys[order], docs[order]
+        main_k, main_d, dk, dd = self._keys, self._docs, self._dkeys, self._ddocs
+        if alive is not None:
+            if len(main_d) and not alive[main_d].all():
+                keep = alive[main_d]
+                main_k, main_d = main_k[keep], main_d[keep]
+            if len(dd) and not alive[dd].all():
+                keep = alive[dd]
+                dk, dd = dk[keep], dd[keep]
+        if len(dk):
+            n, d = len(main_k), len(dk)
+            at = np.searchsorted(main_k, dk, "right") + np.arange(d)  # delta slots in the merged array
+            is_delta = np.zeros(n + d, dtype=np.bool_)
+            is_delta[at] = True
+            keys_out: U64 = np.empty(n + d, dtype=self._dtype)
+            docs_out = np.empty(n + d, dtype=np.int32)
+            keys_out[at], docs_out[at] = dk, dd
+            np.logical_not(is_delta, out=is_delta)
+            keys_out[is_delta], docs_out[is_delta] = main_k, main_d
+            main_k, main_d = keys_out, docs_out
+        self._keys, self._docs = main_k, main_d
         self._dkeys, self._ddocs = np.zeros(0, self._dtype), np.zeros(0, np.int32)
 
     def lookup(
