@@ -24,7 +24,7 @@ from typing import Any
 
 import typer
 
-from newsrights.cli.common import print_json
+from newsrights.cli.common import console, print_json
 
 DEMO_ACTOR = "demo"
 
@@ -164,9 +164,8 @@ def demo(
     bad = [f for f in summary["findings"] if f["expected"] not in (f["verdict"], "?")]
     if serve:
         from newsrights.api.app import serve as serve_app
-        from newsrights.settings import Settings
-
         from newsrights.services.accounts import create_demo_admin
+        from newsrights.settings import Settings
         from newsrights.storage.db import open_db
 
         settings = Settings(db_url=summary["db"], home=Path(summary["workdir"]) / "data")
@@ -179,8 +178,10 @@ def demo(
 
 def _print(summary: dict[str, Any]) -> None:
     from rich.console import Console
+    from rich.markup import escape as e
     from rich.table import Table
 
+    # titles, URLs and reasons come from pages (reasons quote them): printed as text, not markup
     out = Console(width=None if Console().is_terminal else 160)
     out.rule("[bold]newsrights demo")
     ing = summary["ingest"]
@@ -189,16 +190,16 @@ def _print(summary: dict[str, Any]) -> None:
     for c in ("article", "class", "holder / marker", "first reason"):
         t.add_column(c)
     for a in summary["articles"]:
-        t.add_row((a["title"] or "")[:30], a["ownership"], a["holder"] or a["marker"] or "",
-                  (a["reasons"][0] if a["reasons"] else "")[:60], )
+        t.add_row(e((a["title"] or "")[:30]), a["ownership"], e(a["holder"] or a["marker"] or ""),
+                  e((a["reasons"][0] if a["reasons"] else "")[:60]), )
     out.print(t)
     t = Table(title="Copies found in another crawler's archive, with verdicts")
     for c in ("page", "label", "cover", "verdict", "expected", "reason"):
         t.add_column(c)
     for f in summary["findings"]:
         ok = "" if f["expected"] in (f["verdict"], "?") else " [red]✗[/red]"
-        t.add_row(f["page_url"][7:50], f["label"], f"{f['article_coverage']:.0%}", f["verdict"] or "",
-                  f["expected"] + ok, (f["verdict_reasons"][0] if f["verdict_reasons"] else "")[:70], )
+        t.add_row(e(f["page_url"][7:50]), f["label"], f"{f['article_coverage']:.0%}", f["verdict"] or "",
+                  f["expected"] + ok, e((f["verdict_reasons"][0] if f["verdict_reasons"] else "")[:70]), )
     out.print(t, markup=True)
     if "monitor" in summary:
         m = summary["monitor"]
@@ -207,4 +208,4 @@ def _print(summary: dict[str, Any]) -> None:
         c = summary["case"]
         out.print(f"case #{c['case']['id']} against {c['case'].get('site')}: state {c['case'].get('state')}; "
                   f"evidence {c['package'].get('path')} verifies: {c['verification'].get('ok')}")
-    out.print(f"[dim]JSON: newsrights demo --json · web UI: newsrights demo --serve · files in {summary['workdir']}[/dim]")
+    out.print(f"[dim]JSON: newsrights demo --json · web UI: newsrights demo --serve · files in {e(summary['workdir'])}[/dim]")
