@@ -176,6 +176,9 @@ def test_sales(factory) -> None:  # type: ignore[no-untyped-def]
                      domains=("buyer.example",), chars=2300)
     assert inv.amount == Decimal("200.00")  # 2 千字 + 300 字 (half a 千字) = 2.5 × 80
     assert inv.number.startswith("INV-2026-")
+    for bad in (None, -5):  # a per-千字 product needs a (non-negative) character count: a usage error
+        with pytest.raises(InputError):
+            L.sell(factory, "intl-column", "买家网", start=date(2026, 2, 1), end=date(2026, 12, 31), chars=bad)
     # a rerun of the same sale (same agreement, same terms) issues no second invoice
     pv2, again = L.sell(factory, "intl-column", "买家网", start=date(2026, 1, 1), end=date(2026, 12, 31),
                         domains=("buyer.example",), chars=2300)

@@ -803,7 +803,10 @@ def sell(
             s, Party(f"urn:newsrights:party:{slug(licensee)}", licensee, "licensee", domains))
         if domains and not set(domains) <= set(party.domains):
             party = put_party(s, replace(party, domains=domains))
-        amount = price_for(product, chars)
+        try:
+            amount = price_for(product, chars)
+        except ValueError as exc:  # per 千字 without --chars, or a negative count: a usage error
+            raise InputError(str(exc)) from exc
         n = (s.scalar(select(func.count()).select_from(InvoiceRow)) or 0) + 1
         number = f"INV-{start.year}-{n:05d}"
         uid = f"urn:newsrights:agreement:{slug(party.name)}-{product.id}-{start.isoformat()}"
