@@ -37,6 +37,10 @@ I64 = npt.NDArray[np.int64]
 
 _MAX_REPEAT = 8
 
+#: A region with at least this many exactly matched characters counts whole even when its
+#: shingles are formulaic: a long passage is copied text, not a stock phrase.
+LONG_REGION = 150
+
 
 @dataclass(frozen=True, slots=True)
 class Region:
@@ -203,7 +207,8 @@ def align(
     character counts per unit (length ``units + 1``), used to measure regions in
     normalised characters. ``page_common[i]`` is True when page shingle ``i`` is
     formulaic (held by many indexed articles): those seeds still extend regions
-    but do not count towards the ``min_region`` floor. The floor is lowered to
+    but do not count towards the ``min_region`` floor (unless the region has at least
+    ``LONG_REGION`` matched characters: a long passage is not a stock phrase). The floor is lowered to
     80 % of the article for articles shorter than it (a short item copied whole
     is still a copy).
     """
@@ -231,7 +236,7 @@ def align(
         if max(matched_p / span_p, matched_a / span_a) < params.min_density:
             continue
         informative = min(matched_p, matched_a)
-        if page_common is not None:
+        if page_common is not None and informative < LONG_REGION:
             if page_common[np.concatenate([np.arange(p, p + n) for p, _, n in ch])].any():
                 informative = min(_informative_chars(ch, page_common, k, page_cum), matched_a)
                 if informative < floor:

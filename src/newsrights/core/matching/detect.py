@@ -21,8 +21,9 @@ need not keep texts in memory).
    estimate), ``containment`` (share of the article's shingles found in the
    page) and ``aligned_chars`` (exactly matched article characters);
 4. **label**: ``whole`` (article coverage ≥ ``whole_coverage``), ``excerpt``
-   (≥ ``min_excerpt_chars`` aligned characters), else ``not_derived`` (returned
-   only with ``include_not_derived=True``).
+   (≥ ``min_excerpt_chars`` aligned characters, or a short page whose page
+   coverage is ≥ ``whole_coverage``: the page is one passage of the article),
+   else ``not_derived`` (returned only with ``include_not_derived=True``).
 
 Pure and deterministic: the same params, articles and text give the same findings
 in the same order (by article coverage, then article id).
@@ -458,6 +459,8 @@ def compare(
         label = "whole"
     elif regions and min(aligned, sum(r.informative for r in regions)) >= params.min_excerpt_chars:
         label = "excerpt"
+    elif regions and page_cov >= params.whole_coverage:
+        label = "excerpt"  # a short page made of one passage of the article (a brief, a 快讯 item)
     else:
         label = "not_derived"
     spans = _spans(regions, page, art, params)
