@@ -51,7 +51,7 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
 #: At most this many candidates are aligned per page (best retrieval scores first).
-MAX_CANDIDATES = 32
+MAX_CANDIDATES = 16
 
 #: An anchor-only candidate needs ``min_anchors`` shared anchors within this many page units.
 ANCHOR_WINDOW = 120
