@@ -110,7 +110,7 @@ def run_demo(workdir: Path, *, with_monitor: bool = True) -> dict[str, Any]:
 
     # 5. monitoring run on loopback
     if with_monitor:
-        summary["monitor"] = _monitor(factory, settings, pages, workdir)
+        summary["monitor"] = _monitor(factory, settings, workdir)
 
     # 6. a case on the worst unlicensed copy
     unlicensed = [f for f in found if f["verdict"] == "unlicensed" and f["finding_id"] is not None]
@@ -123,21 +123,17 @@ def run_demo(workdir: Path, *, with_monitor: bool = True) -> dict[str, Any]:
     return summary
 
 
-def _monitor(factory: Any, settings: Any, pages: list[Any], workdir: Path) -> dict[str, Any]:
+def _monitor(factory: Any, settings: Any, workdir: Path) -> dict[str, Any]:
     from newsrights.crawl.fetcher import FetchConfig
     from newsrights.crawl.local_site import serve_folder
     from newsrights.crawl.sources import MonitorConfig, Source
+    from newsrights.demo.corpus import loopback_pages, publisher_articles
     from newsrights.services.monitor import run_monitor
 
     site = workdir / "loopback-site"
-    (site / "news").mkdir(parents=True)
-    links = []
-    for i, p in enumerate(p for p in pages if p.expect in ("unlicensed", "none")):
-        name = f"news/{i}.html"
-        (site / name).write_bytes(p.html)
-        links.append(f'<a href="/{name}">{i}</a>')
-    (site / "index.html").write_text("<html><body>" + " ".join(links) + "</body></html>", encoding="utf-8")
-    (site / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n", encoding="utf-8")
+    for rel, data in loopback_pages(publisher_articles()).items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(data)
     with serve_folder(site) as live:
         config = MonitorConfig(
             sources=(Source("site", live.url + "/", depth=1),),

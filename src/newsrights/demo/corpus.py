@@ -219,3 +219,24 @@ def write_warc(pages: list[WebPage], path: str, *, date: str = "2026-11-23T10:00
             )
             writer.write_record(rec)
     return len(pages)
+
+
+def loopback_pages(articles: dict[str, Article]) -> dict[str, bytes]:
+    """The small site ``newsrights demo`` serves on loopback for its monitoring run:
+    paths → HTML. Pages other than those of :func:`build_web_pages`, so the crawl's
+    findings are its own."""
+    climate = articles["003_climate_agriculture"]
+    forum = articles["001_silk_road_forum"]
+    u_title, u_paras = host_story("unrelated")
+    pages = {
+        "news/climate.html": _page(site_name="本地转载站", domain="127.0.0.1", title=climate.title or "",
+                                   paragraphs=list(climate.body), meta="2026-11-22 08:00 来源:本地转载站"),
+        "news/forum-digest.html": _page(site_name="本地转载站", domain="127.0.0.1", title="论坛速览",
+                                        paragraphs=list(forum.body[3:5]), meta="2026-11-20 08:00"),
+        "news/library.html": _page(site_name="本地转载站", domain="127.0.0.1", title=u_title,
+                                   paragraphs=u_paras, meta="2026-11-20 15:00"),
+    }
+    links = "".join(f'<li><a href="/{p}">{p}</a></li>' for p in pages)
+    pages["index.html"] = f"<html><body><ul>{links}</ul></body></html>".encode()
+    pages["robots.txt"] = b"User-agent: *\nDisallow: /private/\n"
+    return pages
