@@ -202,7 +202,6 @@ def _article_sigs(params_json: str) -> Any:
 # -------------------------------------------------------------------- align
 def _align_groups(params_json: str, bundle: str) -> Any:
     def run(key: Any, frame: Any) -> Any:
-        import numpy as np
         import pandas as pd
 
         from newsrights.core.matching.detect import compare, prepare
@@ -210,16 +209,12 @@ def _align_groups(params_json: str, bundle: str) -> Any:
         from newsrights.spark.rows import article_from_json, finding_to_json
 
         params = MatchParams(**json.loads(params_json))
-        df = _df_sketch(bundle)
         frame = frame.sort_values(["rank"])
         first = frame.iloc[0]
         page = article_from_json(first["page_article"])
         prepared = prepare(first["page_text"] or "", params)
-        mask = np.uint64((1 << params.df_bits) - 1)
-        sh = prepared.shingles
-        a = df[0, (sh & mask).astype(np.int64)]
-        b = df[1, ((sh >> np.uint64(32)) & mask).astype(np.int64)]
-        common = np.minimum(a, b).astype(np.int64) >= params.common_df
+        # formulaic shingles exactly as Detector.check_prepared marks them (its own df estimate)
+        common = _df_detector(bundle, params).shingle_df(prepared.shingles) >= params.common_df
         out = []
         for rec in frame.to_dict("records"):
             art = prepare(rec["article_text"] or "", params)
@@ -235,14 +230,19 @@ def _align_groups(params_json: str, bundle: str) -> Any:
 _DF_CACHE: dict[str, Any] = {}
 
 
-def _df_sketch(bundle: str) -> Any:
+def _df_detector(bundle: str, params: Any) -> Any:
+    """An empty :class:`Detector` holding only the bundle's df sketch, so that ``shingle_df``
+    (count-mean-min) is the single-process scanner's own function, not a copy of it."""
     import numpy as np
 
-    arr = _DF_CACHE.get(bundle)
-    if arr is None:
-        arr = np.load(Path(bundle) / "df_sketch.npy", mmap_mode="r")
-        _DF_CACHE[bundle] = arr
-    return arr
+    from newsrights.core.matching.detect import Detector
+
+    det = _DF_CACHE.get(bundle)
+    if det is None:
+        det = Detector(params)
+        det.load_df_sketch(np.load(Path(bundle) / "df_sketch.npy"))
+        _DF_CACHE[bundle] = det
+    return det
 
 
 # ----------------------------------------------------------------- verdicts
@@ -253,7 +253,7 @@ def judge_page(page_json: str, raw: bytes | None, finding_jsons: list[str], bund
     from newsrights.core.credit import check_credit
     from newsrights.core.declaration import publisher_declaration
     from newsrights.core.verdicts import decide, use_date
-    from newsrights.services.licensing import as_moment
+    from newsrights.services.licensing import as_moment, inbound_check
     from newsrights.services.scan import page_sha256
     from newsrights.spark.rows import article_from_json, finding_from_json
 
@@ -281,7 +281,13 @@ def judge_page(page_json: str, raw: bytes | None, finding_jsons: list[str], bund
         )
         d = decide(f, article=article, ownership=ownership, page=page, credit=credit, registry=reg,
                    article_id=f.article_id, when=when)
-        out.append(replace(f, verdict=d.verdict, verdict_reasons=d.reasons, registry_snapshot=sid))
+        reasons = d.reasons
+        if d.verdict == "not_ours":  # as services.licensing._judge: was the publisher's own reprint licensed?
+            inbound = inbound_check(history.at(as_moment(article.published or when)), f.article_id, article,
+                                    ownership)
+            head = "publisher_reprint_covered" if inbound.covered else "publisher_reprint_not_covered"
+            reasons = (*reasons, f"{head}: {inbound.reasons[0]}")
+        out.append(replace(f, verdict=d.verdict, verdict_reasons=reasons, registry_snapshot=sid))
     return out
 
 
