@@ -170,6 +170,9 @@ def move(
                 CaseEvent("close", cur, "closed", actor, at, outcome, note))
     if outcome is not None:
         raise IllegalTransition("an outcome is only given when closing a case")
+    if to == "detected":
+        raise IllegalTransition(f"a case cannot move back to detected from {cur} "
+                                "(cases only move forward; a closed case is reopened with reopen)")
     if to not in MOVES:
         raise IllegalTransition(f"unknown case state {to!r}; states: {', '.join(STATES)}, or remind/reopen")
     if cur not in MOVES[to]:

@@ -131,3 +131,9 @@ def test_repeat_offender_rule() -> None:
     assert not C.is_repeat_offender(1, 0)
     assert C.is_repeat_offender(2, 0)
     assert C.is_repeat_offender(1, 1)
+
+
+def test_moving_back_to_detected_says_why() -> None:
+    """`detected` is a state, not an unknown one: the refusal names the rule instead."""
+    with pytest.raises(IllegalTransition, match="cannot move back to detected.*reopen"):
+        C.move(status("litigation"), "detected", actor="a", at=T0)
