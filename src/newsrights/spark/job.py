@@ -55,15 +55,9 @@ from newsrights.spark.stages import STAGES, StageRunner
 
 PAGE_SCHEMA = "page_id string, origin string, url string, text string, article string, raw binary, content_type string"
 REJECT_SCHEMA = "origin string, reason string, detail string"
-SIG_SCHEMA = "page_id string, chars long, bands array<long>, anchors array<long>"
+SIG_SCHEMA = "page_id string, chars long, bands array<long>, anchors array<long>, anchor_pos array<long>"
 ART_SIG_SCHEMA = "article_id string, doc long, chars long, bands array<long>, anchors array<long>"
 FINDING_SCHEMA = "page_id string, article_id string, finding string"
-
-
-def _i64(a: Any) -> list[int]:
-    import numpy as np
-
-    return np.asarray(a, dtype=np.uint64).view(np.int64).tolist()
 
 
 def _files(inputs: list[str]) -> list[str]:
@@ -160,8 +154,7 @@ def _page_sigs(params_json: str) -> Any:
     def run(it: Iterator[Any]) -> Iterator[Any]:
         import pandas as pd
 
-        from newsrights.core.matching.detect import prepare
-        from newsrights.core.matching.minhash import band_keys
+        from newsrights.core.matching.detect import page_keys, prepare
         from newsrights.core.matching.params import MatchParams
 
         params = MatchParams(**json.loads(params_json))
@@ -169,9 +162,10 @@ def _page_sigs(params_json: str) -> Any:
             out = []
             for pid, text in zip(frame["page_id"], frame["text"], strict=True):
                 p = prepare(text or "", params)
-                bands = _i64(band_keys(p.signature, params.bands, params.rows)) if p.chars else []
-                out.append({"page_id": pid, "chars": p.chars, "bands": bands, "anchors": _i64(p.anchors)})
-            yield pd.DataFrame(out, columns=["page_id", "chars", "bands", "anchors"])
+                bands, keys, pos = page_keys(p, params) if p.chars else ([], [], [])
+                out.append({"page_id": pid, "chars": p.chars, "bands": [int(x) for x in bands],
+                            "anchors": [int(x) for x in keys], "anchor_pos": [int(x) for x in pos]})
+            yield pd.DataFrame(out, columns=["page_id", "chars", "bands", "anchors", "anchor_pos"])
 
     return run
 
@@ -180,8 +174,7 @@ def _article_sigs(params_json: str) -> Any:
     def run(it: Iterator[Any]) -> Iterator[Any]:
         import pandas as pd
 
-        from newsrights.core.matching.detect import prepare
-        from newsrights.core.matching.minhash import band_keys
+        from newsrights.core.matching.detect import Sketch, article_keys, prepare
         from newsrights.core.matching.params import MatchParams
 
         params = MatchParams(**json.loads(params_json))
@@ -191,9 +184,9 @@ def _article_sigs(params_json: str) -> Any:
                 p = prepare(text or "", params)
                 if not p.chars:  # an empty article is kept out of the index, as Detector.add_sketch does
                     continue
+                bands, anchors = article_keys(Sketch(aid, "", p.signature, p.anchors, p.chars), params)
                 out.append({"article_id": aid, "doc": int(doc), "chars": p.chars,
-                            "bands": _i64(band_keys(p.signature, params.bands, params.rows)),
-                            "anchors": _i64(p.anchors)})
+                            "bands": [int(x) for x in bands], "anchors": [int(x) for x in anchors]})
             yield pd.DataFrame(out, columns=["article_id", "doc", "chars", "bands", "anchors"])
 
     return run
@@ -202,26 +195,36 @@ def _article_sigs(params_json: str) -> Any:
 # -------------------------------------------------------------------- align
 def _align_groups(params_json: str, bundle: str) -> Any:
     def run(key: Any, frame: Any) -> Any:
+        import numpy as np
         import pandas as pd
 
-        from newsrights.core.matching.detect import compare, prepare
+        from newsrights.core.matching.detect import compare, prepare, rank_candidates
         from newsrights.core.matching.params import MatchParams
         from newsrights.spark.rows import article_from_json, finding_to_json
 
         params = MatchParams(**json.loads(params_json))
-        frame = frame.sort_values(["rank"])
         first = frame.iloc[0]
         page = article_from_json(first["page_article"])
         prepared = prepare(first["page_text"] or "", params)
-        # formulaic shingles exactly as Detector.check_prepared marks them (its own df estimate)
-        common = _df_detector(bundle, params).shingle_df(prepared.shingles) >= params.common_df
+        rows = {int(r["doc"]): r for r in frame.to_dict("records")}
+        band_docs = np.concatenate([np.full(int(r["band_hits"]), d, np.int32) for d, r in rows.items()] or
+                                   [np.zeros(0, np.int32)])
+        anchor_lists = [(d, list(r["anchor_pos"]) if r["anchor_pos"] is not None else []) for d, r in rows.items()]
+        anchor_docs = np.concatenate([np.full(len(p), d, np.int32) for d, p in anchor_lists] or [np.zeros(0, np.int32)])
+        anchor_pos = np.concatenate([np.asarray(p, np.int64) for _d, p in anchor_lists] or [np.zeros(0, np.int64)])
+        ranked = rank_candidates(band_docs, anchor_docs, anchor_pos, prepared.chars, params)
         out = []
-        for rec in frame.to_dict("records"):
-            art = prepare(rec["article_text"] or "", params)
-            f = compare(prepared, art, rec["article_id"], rec["uri"], params,
-                        page_url=page.url or page.origin, page_common=common)
-            if f.label != "not_derived":
-                out.append({"page_id": rec["page_id"], "article_id": rec["article_id"], "finding": finding_to_json(f)})
+        if ranked:
+            # formulaic shingles exactly as Detector.check_prepared marks them (its own df estimate)
+            common = _df_detector(bundle, params).shingle_df(prepared.shingles) >= params.common_df
+            for doc, _score in ranked:
+                rec = rows[doc]
+                art = prepare(rec["article_text"] or "", params)
+                f = compare(prepared, art, rec["article_id"], rec["uri"], params,
+                            page_url=page.url or page.origin, page_common=common, art_signature=art.signature)
+                if f.label != "not_derived":
+                    out.append({"page_id": rec["page_id"], "article_id": rec["article_id"],
+                                "finding": finding_to_json(f)})
         return pd.DataFrame(out, columns=["page_id", "article_id", "finding"])
 
     return run
@@ -333,9 +336,6 @@ def run_scan(
 ) -> dict[str, Any]:
     """Run (or resume) the job; returns per-stage info (rows, skipped, skew figures)."""
     from pyspark.sql import functions as F
-    from pyspark.sql.window import Window
-
-    from newsrights.core.matching.detect import MAX_CANDIDATES
 
     params = load_params(bundle)
     params_json = json.dumps(asdict(params))
@@ -398,7 +398,7 @@ def run_scan(
 
     # candidates
     def candidates(tmp: Path) -> dict[str, Any]:
-        pb = psig.select("page_id", F.explode("bands").alias("key"))
+        pb = psig.select("page_id", F.explode("bands").alias("key"))  # duplicates kept: one row per posting hit
         ab = asig.select("article_id", "doc", F.explode("bands").alias("key"))
         hot = ab.groupBy("key").count().where(F.col("count") > hot_key_rows).select("key").withColumn("hot", F.lit(True))
         ab_s = ab.join(F.broadcast(hot), "key", "left").withColumn(
@@ -410,25 +410,18 @@ def run_scan(
             .agg(F.count(F.lit(1)).alias("band_hits"))
         aa = asig.select("article_id", "doc", F.explode("anchors").alias("anchor"))
         adf = aa.groupBy("anchor").agg(F.count(F.lit(1)).alias("df")).where(F.col("df") <= params.df_cap)
-        pa_ = psig.select("page_id", F.explode("anchors").alias("anchor")).distinct()
+        pa_ = psig.select("page_id", F.explode(F.arrays_zip("anchors", "anchor_pos")).alias("a")).select(
+            "page_id", F.col("a.anchors").alias("anchor"), F.col("a.anchor_pos").alias("pos"))
         anchor_hits = pa_.join(adf.select("anchor"), "anchor").join(aa, "anchor") \
-            .groupBy("page_id", "article_id", "doc").agg(F.countDistinct("anchor").alias("anchors")) \
-            .where(F.col("anchors") >= params.min_anchors)
-        pairs = band_hits.join(anchor_hits, ["page_id", "article_id", "doc"], "full_outer").fillna(0)
-        pairs = pairs.withColumn(
-            "score",
-            F.when(F.col("band_hits") > 0, F.lit(100.0) + F.col("band_hits")).otherwise(F.lit(0.0)) + F.col("anchors"),
-        )
-        w = Window.partitionBy("page_id").orderBy(F.col("score").desc(), F.col("doc").asc())
-        ranked = pairs.withColumn("rank", F.row_number().over(w)).where(F.col("rank") <= MAX_CANDIDATES) \
-            .withColumn("partition", F.spark_partition_id())
-        ranked.write.parquet(str(tmp / "pairs"))
+            .groupBy("page_id", "article_id", "doc").agg(F.collect_list("pos").alias("anchor_pos"))
+        pairs = band_hits.join(anchor_hits, ["page_id", "article_id", "doc"], "full_outer") \
+            .fillna(0, subset=["band_hits"]).withColumn("partition", F.spark_partition_id())
+        pairs.write.parquet(str(tmp / "pairs"))
         got = spark.read.parquet(str(tmp / "pairs"))
         per_part = got.groupBy("partition").count().agg(
             F.min("count").alias("min"), F.max("count").alias("max"), F.avg("count").alias("mean")).collect()
         skew = per_part[0].asDict() if per_part else {}
-        return {"pairs": got.count(), "pairs_per_partition": skew,
-                "hot_band_keys": hot.count()}
+        return {"pairs": got.count(), "pairs_per_partition": skew, "hot_band_keys": hot.count()}
 
     if stage_done("candidates", runner.run("candidates", candidates)):
         return report
@@ -438,7 +431,7 @@ def run_scan(
     def align(tmp: Path) -> dict[str, Any]:
         arts = spark.read.parquet(str(bundle / "articles.parquet")).select(
             "article_id", "uri", F.col("text").alias("article_text"))
-        joined = pairs.select("page_id", "article_id", "rank").join(arts, "article_id").join(
+        joined = pairs.select("page_id", "article_id", "doc", "band_hits", "anchor_pos").join(arts, "article_id").join(
             pages.select("page_id", F.col("text").alias("page_text"), F.col("article").alias("page_article")), "page_id")
         found = joined.groupBy("page_id").applyInPandas(_align_groups(params_json, str(bundle)), FINDING_SCHEMA)
         found.write.parquet(str(tmp / "findings"))

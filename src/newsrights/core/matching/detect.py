@@ -188,6 +188,48 @@ def _k32(keys: U64) -> npt.NDArray[np.uint32]:
     return (keys >> np.uint64(32)).astype(np.uint32)
 
 
+def page_keys(page: Prepared, params: MatchParams) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], I64]:
+    """What a page looks up in the index: its LSH band keys, its distinct anchor keys and
+    the page position of each anchor key (the Spark job joins on exactly these)."""
+    bands = _k32(band_keys(page.signature, params.bands, params.rows))
+    if not len(page.anchors):
+        return bands, np.zeros(0, np.uint32), np.zeros(0, np.int64)
+    keys, first = np.unique(_k32(page.anchors), return_index=True)
+    pos = page.anchor_pos[first] if len(page.anchor_pos) else np.zeros(len(keys), np.int64)
+    return bands, keys, pos
+
+
+def article_keys(s: Sketch, params: MatchParams) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """The band keys and anchor keys an article's sketch puts in the index."""
+    return _k32(band_keys(s.signature, params.bands, params.rows)), np.unique(_k32(s.anchors))
+
+
+def rank_candidates(
+    band_docs: npt.NDArray[np.int32], anchor_docs: npt.NDArray[np.int32], anchor_pos: I64, page_chars: int,
+    params: MatchParams,
+) -> list[tuple[int, float]]:
+    """Score and rank candidate documents (pure; the Spark job calls it too).
+
+    ``band_docs`` has one entry per band-key posting hit (a document sharing ``n`` band keys
+    appears ``n`` times); ``anchor_docs``/``anchor_pos`` one entry per hit of a page anchor
+    held by at most ``df_cap`` documents, with the anchor's page position. A band hit scores
+    ``100 + n``; anchors score their count when at least ``min_anchors`` (3 on pages under
+    ``SHORT_PAGE`` characters) lie within ``ANCHOR_WINDOW`` units on the page. Best first, ties
+    by document number; at most ``MAX_CANDIDATES``.
+    """
+    score: dict[int, float] = {}
+    if len(band_docs):
+        d, c = np.unique(band_docs, return_counts=True)
+        for doc, cnt in zip(d.tolist(), c.tolist(), strict=True):
+            score[doc] = score.get(doc, 0.0) + 100.0 + cnt
+    if len(anchor_docs):
+        need = params.min_anchors if page_chars >= SHORT_PAGE else min(3, params.min_anchors)
+        for doc, cnt in _clustered(anchor_docs, anchor_pos, need, ANCHOR_WINDOW):
+            score[doc] = score.get(doc, 0.0) + cnt
+    ranked = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ranked[:MAX_CANDIDATES]
+
+
 class Detector:
     """An incremental index of articles; :meth:`check` finds their reuse in a text."""
 
@@ -291,8 +333,9 @@ class Detector:
         self._alive[doc] = True
         self._sigs[doc] = s.signature
         if s.chars:
-            self._bands.add(_k32(band_keys(s.signature, self.params.bands, self.params.rows)), doc)
-            self._anchors.add(np.unique(_k32(s.anchors)), doc)
+            bands, anchors = article_keys(s, self.params)
+            self._bands.add(bands, doc)
+            self._anchors.add(anchors, doc)
             if self._anchors.pending > 1 << 18:  # keep the pending buffers small while building
                 alive = self._alive[: len(self._ids)]
                 self._bands.flush(alive)
@@ -361,23 +404,15 @@ class Detector:
             return []
         params = self.params
         alive = self._alive[: len(self._ids)]
-        score: dict[int, float] = {}
-        _, docs, _ = self._bands.lookup(_k32(band_keys(page.signature, params.bands, params.rows)), alive)
-        if len(docs):
-            d, c = np.unique(docs, return_counts=True)
-            for doc, cnt in zip(d.tolist(), c.tolist(), strict=True):
-                score[doc] = score.get(doc, 0.0) + 100.0 + cnt
-        if len(page.anchors):
-            # page anchors are distinct, and an article holds an anchor once: one posting per (anchor, doc)
-            keys, first = np.unique(_k32(page.anchors), return_index=True)
-            q, docs, _ = self._anchors.lookup(keys, alive, max_df=params.df_cap)
-            if len(docs):
-                pos = page.anchor_pos[first[q]] if len(page.anchor_pos) else np.zeros(len(q), np.int64)
-                need = params.min_anchors if page.chars >= SHORT_PAGE else min(3, params.min_anchors)
-                for doc, cnt in _clustered(docs, pos, need, ANCHOR_WINDOW):
-                    score[doc] = score.get(doc, 0.0) + cnt
-        ranked = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))
-        return ranked[:MAX_CANDIDATES]
+        bands, keys, pos = page_keys(page, params)
+        band_docs = self._bands.lookup(bands, alive)[1]
+        anchor_docs: npt.NDArray[np.int32] = np.zeros(0, np.int32)
+        anchor_pos: I64 = np.zeros(0, np.int64)
+        if len(keys):
+            # an article holds an anchor key once: one posting per (anchor, doc)
+            q, anchor_docs, _ = self._anchors.lookup(keys, alive, max_df=params.df_cap)
+            anchor_pos = pos[q]
+        return rank_candidates(band_docs, anchor_docs, anchor_pos, page.chars, params)
 
     def check(self, text: str, *, page_url: str = "", include_not_derived: bool = False) -> list[Finding]:
         """Findings for one page text against every indexed article (see the module docstring)."""
