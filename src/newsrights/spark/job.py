@@ -414,8 +414,13 @@ def run_scan(
             "page_id", F.col("a.anchors").alias("anchor"), F.col("a.anchor_pos").alias("pos"))
         anchor_hits = pa_.join(adf.select("anchor"), "anchor").join(aa, "anchor") \
             .groupBy("page_id", "article_id", "doc").agg(F.collect_list("pos").alias("anchor_pos"))
+        # a pair with no band hit needs at least min(3, min_anchors) shared anchors under every rule of
+        # rank_candidates: dropping the others here changes no result and keeps the align join small
+        least = min(3, params.min_anchors)
         pairs = band_hits.join(anchor_hits, ["page_id", "article_id", "doc"], "full_outer") \
-            .fillna(0, subset=["band_hits"]).withColumn("partition", F.spark_partition_id())
+            .fillna(0, subset=["band_hits"]) \
+            .where((F.col("band_hits") > 0) | (F.coalesce(F.size("anchor_pos"), F.lit(0)) >= least)) \
+            .withColumn("partition", F.spark_partition_id())
         pairs.write.parquet(str(tmp / "pairs"))
         got = spark.read.parquet(str(tmp / "pairs"))
         per_part = got.groupBy("partition").count().agg(
