@@ -226,3 +226,30 @@ def test_pdf_without_a_cjk_font_is_a_clear_error(monkeypatch: pytest.MonkeyPatch
     assert "evidence/comparison.pdf" not in res.files
     assert any("comparison.pdf not written" in n for n in res.notes)
     assert verify_package(res.path).ok
+
+
+def test_cli_verify_pins_the_installation_key(built: tuple[Path, str], tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A package re-signed by a stranger verifies only with --any-key; by default the CLI
+    requires this installation's own evidence key."""
+    from typer.testing import CliRunner
+
+    from newsrights.cli.main import app
+
+    package, _ours = built
+    dg = json.loads(read(package, "datapackage-digest.json"))
+    other = generate_key()
+    dg["signedData"]["publicKey"] = other.public_b64
+    dg["signedData"]["signature"] = base64.b64encode(other.sign(dg["hash"].encode())).decode()
+    forged = rewrite(package, tmp_path / "forged.wacz", change={"datapackage-digest.json": json.dumps(dg).encode()})
+    home = package.parent  # the installation that built the package: its key is in keys/
+    monkeypatch.setenv("NEWSRIGHTS_HOME", str(home))
+    runner = CliRunner()
+    assert runner.invoke(app, ["evidence", "verify", str(package)]).exit_code == 0
+    res = runner.invoke(app, ["evidence", "verify", str(forged)])
+    assert res.exit_code == 3 and "signer_key" in res.output
+    assert runner.invoke(app, ["evidence", "verify", str(forged), "--any-key"]).exit_code == 0
+    # another installation without a key of its own checks integrity only, and says so
+    monkeypatch.setenv("NEWSRIGHTS_HOME", str(tmp_path / "elsewhere"))
+    res = runner.invoke(app, ["evidence", "verify", str(forged)])
+    assert res.exit_code == 0

@@ -258,16 +258,34 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one nested function per 
     @evidence.command("verify")
     def evidence_verify(
         file: Path = typer.Argument(..., help="A .wacz evidence package."),
-        key_sha256: str | None = typer.Option(None, "--key-sha256", help="Require this signing key (sha256 of its DER)."),
+        key_sha256: str | None = typer.Option(
+            None, "--key-sha256",
+            help="Require this signing key (sha256 of its DER). Default: this installation's evidence key, if any."),
+        any_key: bool = typer.Option(
+            False, "--any-key", help="Accept a signature by whatever key the package carries (checks integrity only)."),
         tsa_cert: list[Path] = typer.Option([], "--tsa-cert", help="Trusted TSA certificate (PEM or DER)."),
         require_timestamp: bool = typer.Option(False, "--require-timestamp"),
         as_json: bool = JsonOption,
     ) -> None:
-        """Check a package offline; name exactly what fails. Exit 3 when it does not verify."""
+        """Check a package offline; name exactly what fails. Exit 3 when it does not verify.
+
+        The signature must be by this installation's evidence key (``$NEWSRIGHTS_HOME/keys``)
+        or the one named with ``--key-sha256``: a package re-signed by anyone else fails on
+        ``signer_key``. Elsewhere, without that key, pass ``--key-sha256`` (or ``--any-key``)."""
         from cryptography import x509
         from cryptography.hazmat.primitives.serialization import Encoding
 
+        from newsrights.evidence.signing import KEY_FILE, load_or_create_key
         from newsrights.evidence.verify import verify_package
+        from newsrights.settings import Settings
+
+        if key_sha256 is None and not any_key:
+            keys_dir = Settings.from_env().keys_dir
+            if (keys_dir / KEY_FILE).exists():
+                key_sha256 = load_or_create_key(keys_dir).fingerprint
+            else:
+                console.print("note: no installation key here and no --key-sha256: the signature is checked "
+                              "against the key inside the package (integrity, not who signed it)")
 
         trusted = None
         if tsa_cert:
