@@ -45,3 +45,17 @@ def test_actor_is_required(sqlite_url: str) -> None:
     with pytest.raises(InputError):
         with transaction(factory) as s:
             audit.record(s, actor=" ", action="create", entity="case", entity_id=1)
+
+
+def test_limit_newest_gives_the_last_entries_oldest_first(sqlite_url: str) -> None:
+    factory = open_db(sqlite_url)
+    with transaction(factory) as s:
+        ids = [audit.record(s, actor="bob", action="create", entity="claim", entity_id=n, before=None, after={"n": n})
+               for n in range(5)]
+    with transaction(factory) as s:
+        first = [e.id for e in audit.iter_entries(s, limit=2)]
+        last = [e.id for e in audit.iter_entries(s, limit=2, newest=True)]
+        last_bob = [e.id for e in audit.iter_entries(s, actor="bob", entity="claim", limit=3, newest=True)]
+    assert first == ids[:2]
+    assert last == ids[-2:]
+    assert last_bob == ids[-3:]

@@ -478,15 +478,15 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one nested function per 
         entity: str | None = typer.Option(None, "--entity"),
         entity_id: str | None = typer.Option(None, "--id"),
         who: str | None = typer.Option(None, "--by", help="Only this actor."),
-        limit: int | None = typer.Option(None, "--limit"),
+        limit: int | None = typer.Option(None, "--limit", help="Only the newest N entries."),
         db: str | None = DbOption,
         as_json: bool = JsonOption,
     ) -> None:
-        """Audit entries in the order they were written."""
+        """Audit entries in the order they were written (with --limit, the newest N)."""
         from newsrights.services.audit import iter_entries
         from newsrights.storage.db import transaction
 
         with transaction(_factory(db)) as s:
-            rows = [e.to_json() for e in iter_entries(s, entity=entity, entity_id=entity_id, actor=who, limit=limit)]
+            rows = [e.to_json() for e in iter_entries(s, entity=entity, entity_id=entity_id, actor=who, limit=limit, newest=True)]
         _out(rows, as_json, "\n".join(f"{r['id']} {r['at']} {r['actor']}: {r['action']} {r['entity']} {r['entity_id']}"
                                       for r in rows) or "no entries")

@@ -118,8 +118,21 @@ def iter_entries(
     entity_id: str | int | None = None,
     actor: str | None = None,
     limit: int | None = None,
+    newest: bool = False,
 ) -> Iterator[AuditEntry]:
-    """Audit rows in the order they were written, optionally filtered."""
+    """Audit rows in the order they were written, optionally filtered; with ``limit``, the
+    first ``limit`` rows, or the last ``limit`` rows when ``newest`` (still oldest first)."""
+    if newest and limit is not None:
+        q_new = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+        if entity is not None:
+            q_new = q_new.where(AuditRow.entity == entity)
+        if entity_id is not None:
+            q_new = q_new.where(AuditRow.entity_id == str(entity_id))
+        if actor is not None:
+            q_new = q_new.where(AuditRow.actor == actor)
+        for row in reversed(list(session.scalars(q_new))):
+            yield _entry(row)
+        return
     q = select(AuditRow).order_by(AuditRow.id)
     if entity is not None:
         q = q.where(AuditRow.entity == entity)
