@@ -9,14 +9,14 @@ BIN     = $(VENV)/bin
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -qq --upgrade pip
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -qq -e .
 	touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e '.[dev,postgres,spark]'
+	$(BIN)/pip install -qq -e '.[dev,postgres,spark]'
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
