@@ -32,7 +32,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -552,27 +552,68 @@ def attach_verdicts(
     saved as a snapshot; the credit check of ``page`` (``raw`` HTML, when given, is
     searched for a link back); then :func:`newsrights.core.verdicts.decide`.
     """
-    from newsrights.core.declaration import publisher_declaration
     from newsrights.services.catalog import ArticleNotFound, get_article_record
 
-    decl = publisher_declaration()
-    registries: dict[datetime, tuple[Registry, str]] = {}
-    out: list[Finding] = []
-    for f in findings:
-        when = as_moment(use_date(page, f, _now()))
+    registries: dict[datetime, Registry] = {}
+
+    def registry_at(when: datetime) -> Registry:
         key = when.replace(second=0, microsecond=0)
         if key not in registries:
-            reg = registry_on(session, when)
-            registries[key] = (reg, save_snapshot(session, reg))
-        reg, sid = registries[key]
+            registries[key] = registry_on(session, when)
+        return registries[key]
+
+    def record_of(article_id: str) -> Any | None:
         try:
-            rec = get_article_record(session, f.article_id)
+            return get_article_record(session, article_id)
         except ArticleNotFound:
+            return None
+
+    saved: dict[int, str] = {}
+
+    def snapshot(reg: Registry) -> str:  # stored once per registry object of this call
+        if id(reg) not in saved:
+            saved[id(reg)] = save_snapshot(session, reg)
+        return saved[id(reg)]
+
+    return judge_findings(page, findings, registry_at=registry_at, record_of=record_of,
+                          snapshot=snapshot, raw=raw, params=params)
+
+
+def judge_findings(
+    page: Article,
+    findings: list[Finding],
+    *,
+    registry_at: Callable[[datetime], Registry],
+    record_of: Callable[[str], Any | None],
+    snapshot: Callable[[Registry], str] | None = None,
+    raw: bytes | str | None = None,
+    params: VerdictParams = DEFAULT_VERDICT_PARAMS,
+    now: datetime | None = None,
+) -> list[Finding]:
+    """The verdict loop, free of storage: :func:`attach_verdicts` runs it on the database,
+    the Spark job on its catalog bundle, so both judge alike.
+
+    ``registry_at(when)`` is the registry in force at ``when``; ``record_of(id)`` the
+    catalog record (``.id``, ``.article``, ``.ownership``) or None; ``snapshot(reg)``
+    stores the registry and returns its id (default: just its id).
+    """
+    from newsrights.core.declaration import publisher_declaration
+
+    decl = publisher_declaration()
+    now = now or _now()
+    snap = snapshot or (lambda reg: reg.snapshot_id())
+    out: list[Finding] = []
+    for f in findings:
+        when = as_moment(use_date(page, f, now))
+        reg = registry_at(when)
+        sid = snap(reg)
+        rec = record_of(f.article_id)
+        if rec is None:
             out.append(replace(f, verdict="legal_review", registry_snapshot=sid,
                                verdict_reasons=(f"article_not_in_catalog: {f.article_id}",)))
             continue
         try:
-            out.append(_judge(session, page, f, rec, reg, sid, decl, when, raw, params))
+            out.append(_judge(page, f, rec, reg, sid, decl, when, raw, params, registry_at))
         except Exception as exc:  # one bad finding must not sink the page: review it by hand
             log.warning("verdict failed for %s / %s: %s", f.page_url, f.article_id, exc, exc_info=True)
             out.append(replace(f, verdict="legal_review", registry_snapshot=sid,
@@ -580,9 +621,9 @@ def attach_verdicts(
     return out
 
 
-def _judge(session: Session, page: Article, f: Finding, rec: Any, reg: Registry, sid: str, decl: Any,
-           when: datetime, raw: bytes | str | None, params: VerdictParams) -> Finding:
-    """One finding's verdict (see :func:`attach_verdicts`)."""
+def _judge(page: Article, f: Finding, rec: Any, reg: Registry, sid: str, decl: Any, when: datetime,
+           raw: bytes | str | None, params: VerdictParams, registry_at: Callable[[datetime], Registry]) -> Finding:
+    """One finding's verdict (see :func:`judge_findings`)."""
     credit = check_credit(
         page, rec.article,
         required_credit=decl.credit_line or "来源:国际在线",
@@ -594,7 +635,7 @@ def _judge(session: Session, page: Article, f: Finding, rec: Any, reg: Registry,
                registry=reg, article_id=rec.id, when=when, params=params)
     reasons = d.reasons
     if d.verdict == "not_ours":  # say whether the publisher's own reprint was licensed
-        inbound = inbound_check(registry_on(session, rec.article.published or when), rec.id,
+        inbound = inbound_check(registry_at(_utc(as_moment(rec.article.published or when))), rec.id,
                                 rec.article, rec.ownership)
         head = "publisher_reprint_covered" if inbound.covered else "publisher_reprint_not_covered"
         reasons = (*reasons, f"{head}: {inbound.reasons[0]}")

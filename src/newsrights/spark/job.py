@@ -253,10 +253,9 @@ def judge_page(page_json: str, raw: bytes | None, finding_jsons: list[str], bund
                records: dict[str, Any], history: Any) -> list[Any]:
     """Verdicts for one page's findings — the same steps as ``Scanner.scan_page`` +
     ``services.licensing.attach_verdicts``, on bundle data instead of the database."""
-    from newsrights.core.credit import check_credit
-    from newsrights.core.declaration import publisher_declaration
-    from newsrights.core.verdicts import decide, use_date
-    from newsrights.services.licensing import as_moment, inbound_check
+    from types import SimpleNamespace
+
+    from newsrights.services.licensing import judge_findings
     from newsrights.services.scan import page_sha256
     from newsrights.spark.rows import article_from_json, finding_from_json
 
@@ -264,34 +263,13 @@ def judge_page(page_json: str, raw: bytes | None, finding_jsons: list[str], bund
     findings = sorted((finding_from_json(s) for s in finding_jsons), key=lambda f: (-f.article_coverage, f.article_id))
     sha = page_sha256(page, raw)
     now = datetime.now(UTC)
-    decl = publisher_declaration()
-    out = []
-    for f in findings:
-        f = replace(f, page_sha256=sha, page_title=page.title, found_at=now)
-        when = as_moment(use_date(page, f, now))
-        reg = history.at(when)
-        sid = reg.snapshot_id()
-        rec = records.get(f.article_id)
-        if rec is None:
-            out.append(replace(f, verdict="legal_review", registry_snapshot=sid,
-                               verdict_reasons=(f"article_not_in_catalog: {f.article_id}",)))
-            continue
-        article, ownership = rec
-        credit = check_credit(
-            page, article, required_credit=decl.credit_line or "来源:国际在线",
-            publisher_names=decl.own_names or (reg.publisher.name,),
-            publisher_domains=reg.publisher.domains, raw_html=raw,
-        )
-        d = decide(f, article=article, ownership=ownership, page=page, credit=credit, registry=reg,
-                   article_id=f.article_id, when=when)
-        reasons = d.reasons
-        if d.verdict == "not_ours":  # as services.licensing._judge: was the publisher's own reprint licensed?
-            inbound = inbound_check(history.at(as_moment(article.published or when)), f.article_id, article,
-                                    ownership)
-            head = "publisher_reprint_covered" if inbound.covered else "publisher_reprint_not_covered"
-            reasons = (*reasons, f"{head}: {inbound.reasons[0]}")
-        out.append(replace(f, verdict=d.verdict, verdict_reasons=reasons, registry_snapshot=sid))
-    return out
+    findings = [replace(f, page_sha256=sha, page_title=page.title, found_at=now) for f in findings]
+
+    def record_of(article_id: str) -> Any | None:
+        rec = records.get(article_id)
+        return SimpleNamespace(id=article_id, article=rec[0], ownership=rec[1]) if rec is not None else None
+
+    return judge_findings(page, findings, registry_at=history.at, record_of=record_of, raw=raw, now=now)
 
 
 def _verdict_groups(bundle: str) -> Any:
