@@ -49,7 +49,6 @@ def _seed_page() -> Path | None:
 
 def run_demo(workdir: Path, *, with_monitor: bool = True) -> dict[str, Any]:
     """Run the whole demo flow into ``workdir`` (reset first); returns the summary."""
-    from newsrights.core.model import Article
     from newsrights.demo.corpus import build_web_pages, publisher_articles, publisher_folder, write_warc
     from newsrights.ingest import read_path
     from newsrights.services.catalog import add_declaration, ingest, iter_article_records
@@ -119,7 +118,6 @@ def run_demo(workdir: Path, *, with_monitor: bool = True) -> dict[str, Any]:
 
         worst = max(unlicensed, key=lambda f: (f["article_coverage"], f["page_coverage"]))
         summary["case"] = open_case_with_evidence(factory, worst["finding_id"], DEMO_ACTOR, settings=settings)
-    _ = Article
     return summary
 
 
