@@ -21,7 +21,7 @@ from newsrights.storage.db import transaction
 from newsrights.web import i18n
 from newsrights.web.charts import bar_chart, line_chart
 from newsrights.web.highlight import highlight
-from newsrights.web.stats import site_of, summarize
+from newsrights.web.stats import site_of
 from newsrights.web.views import language, render, router, service
 
 log = logging.getLogger(__name__)
@@ -132,11 +132,12 @@ def expected_credit() -> str | None:
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def web_dashboard(request: Request) -> HTMLResponse:
+    """Totals and plots aggregated in SQL (:func:`newsrights.services.reports.finding_summary`), the 10 newest findings."""
     scan = service("scan")
-    from newsrights.api.routes.findings import all_facts
+    reports = service("reports")
 
     with transaction(state(request).factory) as s:
-        summary = summarize(all_facts(s))
+        summary = reports.finding_summary(s)
         recent = [finding_view(r) for r in scan.list_findings(s, limit=10)]
     lang = language(request)
     t = i18n.translator(lang)

@@ -12,7 +12,7 @@ from newsrights.api.schemas import CountItem, PageOut, SummaryOut
 from newsrights.core.model import VERDICTS
 from newsrights.errors import InputError
 from newsrights.services import scan
-from newsrights.web.stats import FindingFact, summarize
+from newsrights.web.stats import FindingFact
 
 router = APIRouter(prefix="/api/v1", tags=["findings"])
 
@@ -75,8 +75,10 @@ def all_facts(session: Any, *, batch: int = 1000) -> list[FindingFact]:
 
 @router.get("/reports/summary", response_model=SummaryOut)
 def report_summary(session: DB) -> SummaryOut:
-    """Copies found by verdict, by site, by day, and the top infringing sites."""
-    s = summarize(all_facts(session))
+    """Copies found by verdict, by site, by day, and the top infringing sites (aggregated in SQL)."""
+    from newsrights.services.reports import finding_summary
+
+    s = finding_summary(session)
 
     def items(pairs: list[tuple[str, int]]) -> list[CountItem]:
         return [CountItem(key=k, count=v) for k, v in pairs]
