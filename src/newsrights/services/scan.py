@@ -37,16 +37,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from newsrights.core.matching.detect import Detector, Sketch, prepare
 from newsrights.core.matching.params import DEFAULT_PARAMS, MatchParams
-from newsrights.core.model import Article, Finding, Rejected, Span
+from newsrights.core.model import PARAGRAPH_SEP, Article, Finding, Rejected, Span
 from newsrights.errors import InputError
 from newsrights.storage.db import transaction
-from newsrights.storage.tables.catalog import ArticleRow
+from newsrights.storage.tables.catalog import ArticleRow, ArticleVersionRow
 from newsrights.storage.tables.matching import FindingRow, MatchSketchRow, MatchStateRow, PageRow
 
 log = logging.getLogger(__name__)
 
 _HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 _MAX_RAW = 20 * 1024 * 1024
+#: Articles (re)indexed per transaction by :meth:`Scanner.sync`.
+SYNC_CHUNK = 1000
+#: Prepared candidate articles the detector keeps in memory (LRU).
+CANDIDATE_CACHE = 4096
 
 
 def _now() -> datetime:
@@ -124,7 +128,7 @@ class Scanner:
     def __init__(self, factory: sessionmaker[Session], params: MatchParams = DEFAULT_PARAMS) -> None:
         self.factory = factory
         self.params = params
-        self.detector = Detector(params, text_source=self._text)
+        self.detector = Detector(params, text_source=self._text, cache_size=CANDIDATE_CACHE)
         self._versions: dict[str, tuple[int, str]] = {}
         self.last_sync = SyncReport()
 
@@ -139,13 +143,15 @@ class Scanner:
 
     # ------------------------------------------------------------ index store
     def _text(self, article_id: str) -> str | None:
-        from newsrights.services.catalog import ArticleNotFound, get_article_record
-
+        """The current text of a candidate article: one query for its body (no full record)."""
         with self.factory() as s:
-            try:
-                return get_article_record(s, article_id).article.text
-            except ArticleNotFound:
-                return None
+            body = s.scalar(
+                select(ArticleVersionRow.body)
+                .join(ArticleRow, (ArticleRow.id == ArticleVersionRow.article_id)
+                      & (ArticleVersionRow.version == ArticleRow.current_version))
+                .where(ArticleRow.id == article_id)
+            )
+        return PARAGRAPH_SEP.join(body) if body is not None else None
 
     def load(self) -> int:
         """Load the stored sketches and df sketch of these params; returns how many articles."""
@@ -158,7 +164,7 @@ class Scanner:
                 select(
                     MatchSketchRow.article_id, MatchSketchRow.uri, MatchSketchRow.signature,
                     MatchSketchRow.anchors, MatchSketchRow.chars, MatchSketchRow.version, MatchSketchRow.sha256,
-                ).where(MatchSketchRow.params == name)
+                ).where(MatchSketchRow.params == name).execution_options(yield_per=5000)
             )
             for aid, uri, sig, anchors, chars, version, sha in rows:
                 self.detector.add_sketch(Sketch.from_bytes(aid, uri, sig, anchors, chars))
@@ -166,27 +172,66 @@ class Scanner:
         self.detector.compact()
         return len(self._versions)
 
-    def sync(self) -> SyncReport:
-        """Index new and changed catalog articles, withdraw those no longer in the catalog."""
+    def sync(self, *, chunk: int = SYNC_CHUNK, progress: Callable[[int, int], None] | None = None) -> SyncReport:
+        """Index new and changed catalog articles, withdraw those no longer in the catalog.
+
+        Chunked and resumable: the catalog's (id, version, sha256) list is read in one
+        query; articles to (re)index are then read ``chunk`` at a time (their current
+        bodies in one query per chunk), sketched, and their sketch rows upserted together
+        with the df sketch in one transaction per chunk. A killed sync keeps the chunks it
+        committed (sketches and df sketch agree) and the next sync continues from there.
+        ``progress(done, todo)`` is called after each chunk.
+        """
+        name = self.params.name
+        added = updated = removed = 0
+        with self.factory() as s:
+            current = {
+                aid: (ver, sha)
+                for aid, ver, sha in s.execute(select(ArticleRow.id, ArticleRow.current_version, ArticleRow.sha256))
+            }
+        gone = sorted(set(self._versions) - set(current))
+        todo = sorted(aid for aid, vs in current.items() if self._versions.get(aid) != vs)
+        if gone:
+            with transaction(self.factory) as s:
+                for i in range(0, len(gone), chunk):
+                    part = gone[i : i + chunk]
+                    for aid in part:
+                        self.detector.remove(aid)
+                        del self._versions[aid]
+                    s.execute(delete(MatchSketchRow).where(MatchSketchRow.article_id.in_(part),
+                                                           MatchSketchRow.params == name))
+                removed = len(gone)
+                self._save_state(s)
+        for i in range(0, len(todo), chunk):
+            part = todo[i : i + chunk]
+            a, u = self._sync_chunk(part)
+            added += a
+            updated += u
+            if progress is not None:
+                progress(min(i + chunk, len(todo)), len(todo))
+        if added or updated or removed:
+            self.detector.compact()
+        self.last_sync = SyncReport(added, updated, removed, len(self._versions))
+        return self.last_sync
+
+    def _sync_chunk(self, ids: list[str]) -> tuple[int, int]:
+        """(Re)index ``ids`` from their current catalog version; one transaction. Returns (added, updated)."""
         from newsrights.services.catalog import get_article_record
 
         name = self.params.name
-        added = updated = removed = 0
+        added = updated = 0
+        now = _now()
         with transaction(self.factory) as s:
-            current = {
-                aid: (ver, sha, uri)
-                for aid, ver, sha, uri in s.execute(
-                    select(ArticleRow.id, ArticleRow.current_version, ArticleRow.sha256, ArticleRow.uri)
-                )
-            }
-            for aid in sorted(set(self._versions) - set(current)):
-                self.detector.remove(aid)
-                s.execute(delete(MatchSketchRow).where(MatchSketchRow.article_id == aid, MatchSketchRow.params == name))
-                del self._versions[aid]
-                removed += 1
-            now = _now()
-            for aid in sorted(current):
-                ver, sha, uri = current[aid]
+            rows = s.execute(
+                select(ArticleRow.id, ArticleRow.uri, ArticleRow.current_version, ArticleRow.sha256,
+                       ArticleVersionRow.body)
+                .join(ArticleVersionRow, (ArticleVersionRow.article_id == ArticleRow.id)
+                      & (ArticleVersionRow.version == ArticleRow.current_version))
+                .where(ArticleRow.id.in_(ids))
+                .order_by(ArticleRow.id)
+            ).all()
+            values: list[dict[str, Any]] = []
+            for aid, uri, ver, sha, body in rows:
                 known = self._versions.get(aid)
                 if known is not None and known == (ver, sha):
                     continue
@@ -196,22 +241,22 @@ class Scanner:
                     updated += 1
                 else:
                     added += 1
-                rec = get_article_record(s, aid)
-                sk = self.detector.add(aid, rec.uri or uri, rec.article.text)
-                s.merge(
-                    MatchSketchRow(
-                        article_id=aid, params=name, version=ver, sha256=sha, uri=sk.uri, chars=sk.chars,
-                        signature=sk.signature_bytes(), anchors=sk.anchors_bytes(), created_at=now,
-                    )
-                )
+                sk = self.detector.add(aid, uri, PARAGRAPH_SEP.join(body))
+                values.append({
+                    "article_id": aid, "params": name, "version": ver, "sha256": sha, "uri": sk.uri,
+                    "chars": sk.chars, "signature": sk.signature_bytes(), "anchors": sk.anchors_bytes(),
+                    "created_at": now,
+                })
                 self._versions[aid] = (ver, sha)
-            if added or updated or removed:
-                blob = encode_df(self.detector.df_sketch)
-                s.merge(MatchStateRow(params=name, articles=len(self._versions), df_sketch=blob, updated_at=now))
-        if added or updated or removed:
-            self.detector.compact()
-        self.last_sync = SyncReport(added, updated, removed, len(self._versions))
-        return self.last_sync
+            if values:
+                _upsert_sketches(s, values)
+                self._save_state(s)
+        return added, updated
+
+    def _save_state(self, s: Session) -> None:
+        """Store the df sketch and the article count with the sketches of the same transaction."""
+        s.merge(MatchStateRow(params=self.params.name, articles=len(self._versions),
+                              df_sketch=encode_df(self.detector.df_sketch), updated_at=_now()))
 
     # ------------------------------------------------------------------ scan
     def candidates_for_text(self, text: str) -> int:
@@ -319,6 +364,25 @@ def decode_df(blob: bytes, shape: tuple[int, ...]) -> np.ndarray:
         flat[np.frombuffer(data[: 4 * n], dtype="<u4")] = np.frombuffer(data[4 * n :], dtype="<u2")
         return flat.reshape(shape)
     return np.frombuffer(data, dtype="<u2").astype(np.uint16).reshape(shape)
+
+
+def _upsert_sketches(session: Session, values: list[dict[str, Any]]) -> None:
+    """Insert or replace sketch rows in one statement (``ON CONFLICT DO UPDATE`` on SQLite and
+    PostgreSQL), so two processes syncing the same catalog at once do not collide."""
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        stmt = dialect_insert(MatchSketchRow)
+        cols = ("version", "sha256", "uri", "chars", "signature", "anchors", "created_at")
+        stmt = stmt.on_conflict_do_update(index_elements=["article_id", "params"],
+                                          set_={c: stmt.excluded[c] for c in cols})
+        session.execute(stmt, values)
+        return
+    for v in values:  # pragma: no cover - other databases
+        session.merge(MatchSketchRow(**v))
 
 
 def page_sha256(page: Article, raw: bytes | None) -> str:
