@@ -212,7 +212,39 @@ def _credit_mask(text: str, cps: U32Array, is_credit: Callable[[str], bool]) -> 
 
 
 def normalize(text: str, *, drop_credit_lines: bool = True) -> NormText:
-    """Normalise ``text`` for matching (see the module docstring) with an offset map."""
+    """Normalise ``text`` for matching (see the module docstring) with an offset map.
+
+    One compiled pass (:func:`newsrights.core.matching.kernels.fold`) does the folding,
+    the credit-line mask, the word separators and the traditional-character count; a
+    text holding a character that folds to several (``㎏`` → ``kg``) takes
+    :func:`normalize_reference`, the numpy implementation both must agree with.
+    """
+    if not text:
+        return NormText("", np.zeros(0, np.int32), np.zeros(0, np.int32), 0)
+    from newsrights.core.matching.kernels import fold
+
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    table, _expand = _fold_tables()
+    mask = _credit_mask(text, cps, _credit_checker()) if drop_credit_lines else None
+    out, starts, ends, ntrad, ok = fold(
+        cps, table, _traditional_table(), _NO_MASK if mask is None else mask, mask is not None, CJK_START
+    )
+    if not ok:
+        return normalize_reference(text, drop_credit_lines=drop_credit_lines)
+    converted = False
+    if ntrad >= TRADITIONAL_MIN:
+        out, starts, ends = _convert(out, starts, ends)
+        converted = True
+    norm = out.astype("<u4").tobytes().decode("utf-32-le")
+    return NormText(norm, starts, ends, len(cps), converted)
+
+
+_NO_MASK = np.zeros(1, dtype=np.bool_)
+
+
+def normalize_reference(text: str, *, drop_credit_lines: bool = True) -> NormText:
+    """The numpy implementation of :func:`normalize` (the specification its compiled
+    pass is tested against; also the path for characters that fold to several)."""
     if not text:
         return NormText("", np.zeros(0, np.int32), np.zeros(0, np.int32), 0)
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)

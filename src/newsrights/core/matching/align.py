@@ -201,6 +201,40 @@ def align(
     *,
     art_order: I64 | None = None,
 ) -> list[Region]:
+    """Aligned regions between a page and an article that pass the floors (see
+    :func:`align_reference`, the numpy specification; this runs the compiled
+    :func:`newsrights.core.matching.kernels.align_arrays`, which must equal it)."""
+    from newsrights.core.matching.kernels import align_arrays
+
+    if art_order is None:
+        art_order = np.argsort(art_sh, kind="stable")
+    regions, run_rows, bounds, _stats = align_arrays(
+        page_sh, art_sh, art_order, page_cum, art_cum, k, params.max_gap, params.max_shift,
+        params.min_region, params.min_density, _NO_COMMON if page_common is None else page_common,
+        page_common is not None, LONG_REGION,
+    )
+    out: list[Region] = []
+    rows = run_rows.tolist()
+    b = bounds.tolist()
+    for i, (ps, pe, as_, ae, informative) in enumerate(regions.tolist()):
+        out.append(Region(ps, pe, as_, ae, tuple(tuple(r) for r in rows[b[i] : b[i + 1]]), informative))
+    return out
+
+
+_NO_COMMON = np.zeros(1, dtype=np.bool_)
+
+
+def align_reference(
+    page_sh: U64,
+    art_sh: U64,
+    page_cum: I64,
+    art_cum: I64,
+    k: int,
+    params: MatchParams,
+    page_common: npt.NDArray[np.bool_] | None = None,
+    *,
+    art_order: I64 | None = None,
+) -> list[Region]:
     """Aligned regions between a page and an article that pass the floors.
 
     ``page_sh``/``art_sh`` are the ``k``-shingle hashes; ``*_cum`` the cumulative

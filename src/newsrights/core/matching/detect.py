@@ -39,12 +39,13 @@ import numpy as np
 import numpy.typing as npt
 
 from newsrights.core.matching import align as _align
+from newsrights.core.matching import kernels as _kernels
 from newsrights.core.matching.index import PostingTable
-from newsrights.core.matching.minhash import band_keys, jaccard, signature
+from newsrights.core.matching.minhash import _BAND_MULT, _ROW_MULT, band_keys, jaccard, signature
 from newsrights.core.matching.params import DEFAULT_PARAMS, MatchParams
 from newsrights.core.matching.shingles import Units, shingles, splitmix64, units
 from newsrights.core.model import Finding, Span
-from newsrights.core.normalize import NormText, normalize
+from newsrights.core.normalize import CJK_START, NormText, normalize
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
@@ -82,7 +83,24 @@ class Prepared:
 
 def prepare(text: str, params: MatchParams = DEFAULT_PARAMS, *, retrieval: bool = True) -> Prepared:
     """Normalise, split and hash one text (pure). ``retrieval=False`` skips the
-    signature and anchors (an article prepared only to be aligned)."""
+    signature and anchors (an article prepared only to be aligned).
+
+    One compiled pass (:func:`newsrights.core.matching.kernels.prepare_arrays`) after the
+    normalisation; :func:`prepare_reference` is the numpy specification it must equal.
+    """
+    norm = normalize(text)
+    bits = int(params.num_perm).bit_length() - 1
+    if 1 << bits != params.num_perm:
+        raise ValueError(f"num_perm must be a power of two, got {params.num_perm}")
+    h, st, en, cum, sh, order, uniq, sig, anchors, anchor_pos = _kernels.prepare_arrays(
+        norm.codepoints(), CJK_START, params.k, params.num_perm, bits, params.anchor_k, params.anchor_mod,
+        retrieval,
+    )
+    return Prepared(norm, Units(h, st, en), cum, sh, order, uniq, anchors, sig, anchor_pos)
+
+
+def prepare_reference(text: str, params: MatchParams = DEFAULT_PARAMS, *, retrieval: bool = True) -> Prepared:
+    """:func:`prepare` written with numpy array operations (the specification)."""
     norm = normalize(text)
     u = units(norm)
     cum = np.zeros(len(u) + 1, np.int64)
@@ -191,6 +209,14 @@ def _k32(keys: U64) -> npt.NDArray[np.uint32]:
 def page_keys(page: Prepared, params: MatchParams) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], I64]:
     """What a page looks up in the index: its LSH band keys, its distinct anchor keys and
     the page position of each anchor key (the Spark job joins on exactly these)."""
+    return _kernels.page_keys(page.signature, page.anchors, page.anchor_pos, params.bands, params.rows,
+                              _ROW_MULT, _BAND_MULT)
+
+
+def page_keys_reference(
+    page: Prepared, params: MatchParams
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], I64]:
+    """:func:`page_keys` with numpy array operations (the specification)."""
     bands = _k32(band_keys(page.signature, params.bands, params.rows))
     if not len(page.anchors):
         return bands, np.zeros(0, np.uint32), np.zeros(0, np.int64)
@@ -217,6 +243,19 @@ def rank_candidates(
     ``SHORT_PAGE`` characters) lie within ``ANCHOR_WINDOW`` units on the page. Best first, ties
     by document number; at most ``MAX_CANDIDATES``.
     """
+    need = params.min_anchors if page_chars >= SHORT_PAGE else min(3, params.min_anchors)
+    docs, scores = _kernels.rank(
+        np.asarray(band_docs, np.int32), np.asarray(anchor_docs, np.int32), np.asarray(anchor_pos, np.int64),
+        need, ANCHOR_WINDOW, MAX_CANDIDATES,
+    )
+    return list(zip(docs.tolist(), scores.tolist(), strict=True))
+
+
+def rank_candidates_reference(
+    band_docs: npt.NDArray[np.int32], anchor_docs: npt.NDArray[np.int32], anchor_pos: I64, page_chars: int,
+    params: MatchParams,
+) -> list[tuple[int, float]]:
+    """:func:`rank_candidates` with a dict and numpy (the specification)."""
     score: dict[int, float] = {}
     if len(band_docs):
         d, c = np.unique(band_docs, return_counts=True)
@@ -306,6 +345,11 @@ class Detector:
         b = self._df[1, ((sh >> np.uint64(32)) & mask).astype(np.int64)].astype(np.float64) - self._df_total[1] / width
         out: npt.NDArray[np.int64] = np.floor(np.maximum(np.minimum(a, b), 0.0)).astype(np.int64)
         return out
+
+    def common(self, sh: U64) -> npt.NDArray[np.bool_]:
+        """``shingle_df(sh) >= common_df`` in one compiled pass: the formulaic shingles."""
+        return _kernels.common_mask(sh, self._df, float(self._df_total[0]), float(self._df_total[1]),
+                                    self.params.df_bits, self.params.common_df)
 
     @property
     def df_sketch(self) -> npt.NDArray[np.uint16]:
@@ -424,7 +468,7 @@ class Detector:
     ) -> list[Finding]:
         out: list[Finding] = []
         cands = self.candidates(page)
-        common = self.shingle_df(page.shingles) >= self.params.common_df if cands else None
+        common = self.common(page.shingles) if cands else None
         for doc, _score in cands:
             article_id = self._ids[doc]
             art = self._article(article_id)
@@ -445,16 +489,6 @@ class Detector:
         return compare(p, a, article_id, uri, self.params, page_url=page_url)
 
 
-def _merge_intervals(iv: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for s, e in sorted(iv):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
-
-
 def compare(
     page: Prepared,
     art: Prepared,
@@ -471,28 +505,25 @@ def compare(
     ``page_common`` marks formulaic page shingles (see :meth:`Detector.shingle_df`).
     """
     k = params.k
-    pos = np.searchsorted(art.uniq, page.uniq)
-    shared = int(np.count_nonzero(art.uniq[np.minimum(pos, len(art.uniq) - 1)] == page.uniq)) if len(art.uniq) else 0
+    shared = int(_kernels.shared_count(art.uniq, page.uniq))
     containment = shared / len(art.uniq) if len(art.uniq) else 0.0
     floor = min(params.min_region, max(10, int(0.8 * art.chars)))
     if shared < max(1, floor // 2 - k):  # too few shared shingles to reach any floor: skip the alignment
-        regions: list[_align.Region] = []
+        regions: list[list[int]] = []
+        a_chars = p_chars = aligned = 0
     else:
-        regions = _align.align(page.shingles, art.shingles, page.cum, art.cum, k, params, page_common,
-                               art_order=art.order)
-    a_iv = _merge_intervals([(r.article_start, r.article_end) for r in regions])
-    p_iv = _merge_intervals([(r.page_start, r.page_end) for r in regions])
-    a_chars = sum(int(art.cum[e] - art.cum[s]) for s, e in a_iv)
-    p_chars = sum(int(page.cum[e] - page.cum[s]) for s, e in p_iv)
-    exact: list[tuple[int, int]] = []
-    for r in regions:
-        exact.extend((a, min(a + n - 1 + k, len(art.units))) for _, a, n in r.runs)
-    aligned = sum(int(art.cum[e] - art.cum[s]) for s, e in _merge_intervals(exact))
+        arr, _runs, _bounds, stats = _kernels.align_arrays(
+            page.shingles, art.shingles, art.order, page.cum, art.cum, k, params.max_gap, params.max_shift,
+            params.min_region, params.min_density, _align._NO_COMMON if page_common is None else page_common,
+            page_common is not None, _align.LONG_REGION,
+        )
+        regions = arr.tolist()
+        a_chars, p_chars, aligned = stats.tolist()
     art_cov = a_chars / art.chars if art.chars else 0.0
     page_cov = p_chars / page.chars if page.chars else 0.0
     if regions and art_cov >= params.whole_coverage:
         label = "whole"
-    elif regions and min(aligned, sum(r.informative for r in regions)) >= params.min_excerpt_chars:
+    elif regions and min(aligned, sum(r[4] for r in regions)) >= params.min_excerpt_chars:
         label = "excerpt"
     elif regions and page_cov >= params.whole_coverage:
         label = "excerpt"  # a short page made of one passage of the article (a brief, a 快讯 item)
@@ -516,13 +547,15 @@ def compare(
     )
 
 
-def _spans(regions: list[_align.Region], page: Prepared, art: Prepared, params: MatchParams) -> tuple[Span, ...]:
-    """Regions → normalised character ranges, merged when close, → original offsets."""
+def _spans(regions: list[list[int]], page: Prepared, art: Prepared, params: MatchParams) -> tuple[Span, ...]:
+    """Regions (``[page_start, page_end, article_start, article_end, …]`` in units, sorted
+    by page then article start) → normalised character ranges, merged when close, →
+    original offsets."""
     pu, au = page.units, art.units
     ranges: list[list[int]] = []
-    for r in sorted(regions, key=lambda r: (r.page_start, r.article_start)):
-        ps, pe = int(pu.starts[r.page_start]), int(pu.ends[r.page_end - 1])
-        as_, ae = int(au.starts[r.article_start]), int(au.ends[r.article_end - 1])
+    for r in regions:
+        ps, pe = int(pu.starts[r[0]]), int(pu.ends[r[1] - 1])
+        as_, ae = int(au.starts[r[2]]), int(au.ends[r[3] - 1])
         if ranges:
             last = ranges[-1]
             if (0 <= ps - last[1] <= params.merge_gap and 0 <= as_ - last[3] <= params.merge_gap) or (

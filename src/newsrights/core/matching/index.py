@@ -126,6 +126,20 @@ class PostingTable:
     def lookup(
         self, query: U64, alive: BoolArray | None = None, max_df: int | None = None
     ) -> tuple[I64, I32, I64]:
+        """For each posting of each query key: (query position, doc, df of that key);
+        one compiled pass (:func:`newsrights.core.matching.kernels.lookup`) equal to
+        :meth:`lookup_reference`."""
+        from newsrights.core.matching.kernels import lookup
+
+        self.flush(alive)
+        if alive is None:
+            alive = np.ones(int(max(self._docs.max(initial=-1), self._ddocs.max(initial=-1))) + 1, np.bool_)
+        return lookup(self._keys, self._docs, self._dkeys, self._ddocs, np.asarray(query, self._dtype), alive,
+                      -1 if max_df is None else int(max_df))
+
+    def lookup_reference(
+        self, query: U64, alive: BoolArray | None = None, max_df: int | None = None
+    ) -> tuple[I64, I32, I64]:
         """For each posting of each query key: (query position, doc, df of that key).
 
         ``query`` must have the table's key dtype.
