@@ -93,9 +93,12 @@ def test_web_sign_in_form_redirects_and_refuses_open_redirect(db_url: str, tmp_p
     c = TestClient(app, base_url="https://testserver", follow_redirects=False)
     r = c.get("/users", headers={"accept": "text/html"})
     assert r.status_code == 303 and r.headers["location"] == "/login?next=/users"
-    r = c.post("/login", data={"username": "admin1", "password": "bad-password", "next": "/users"})
+    form = c.get("/login?next=/users").text
+    token = form.split('name="csrf_token" value="')[1].split('"')[0]
+    r = c.post("/login", data={"username": "admin1", "password": "bad-password", "next": "/users", "csrf_token": token})
     assert r.status_code == 401 and "用户名或密码错误" in r.text
-    r = c.post("/login", data={"username": "admin1", "password": password("admin"), "next": "//evil.example/x"})
+    r = c.post("/login", data={"username": "admin1", "password": password("admin"), "next": "//evil.example/x",
+                               "csrf_token": token})
     assert r.status_code == 303 and r.headers["location"] == "/"
     page = c.get("/users")
     assert page.status_code == 200 and "admin1" in page.text and 'name="csrf_token"' in page.text

@@ -114,7 +114,7 @@ def _include_optional_routers(app: FastAPI) -> None:
     """Routers over services other areas provide; each is added only when its service has landed."""
     import importlib
 
-    for name in ("catalog", "scans", "findings", "licences", "cases", "portal"):
+    for name in ("catalog", "scans", "findings", "licences", "cases", "portal", "search"):
         try:
             module = importlib.import_module(f"newsrights.api.routes.{name}")
         except ImportError as exc:

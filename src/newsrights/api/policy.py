@@ -18,8 +18,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     PUBLIC: frozenset(),  # no sign-in needed
     "signed_in": frozenset(ROLES),
     "staff": frozenset({"admin", "analyst", "sales", "legal"}),
-    "rights": frozenset({"admin", "analyst", "legal"}),  # scans, cases, evidence
-    "commercial": frozenset({"admin", "sales", "legal"}),  # licence registry, claims
+    "rights": frozenset({"admin", "analyst", "legal"}),  # scans, cases, evidence, deciding claims
+    "commercial": frozenset({"admin", "sales", "legal"}),  # licence registry
     "admin": frozenset({"admin"}),
     "licensee": frozenset({"licensee"}),  # the licensee portal, scoped to the user's party
 }
@@ -52,7 +52,8 @@ POLICY: dict[str, str] = {
     "get_declaration": "staff",
     "web_articles": "staff",
     "web_article": "staff",
-    "web_search": "staff",
+    "web_search": "signed_in",  # licensees search only their own findings and licences (services.search)
+    "search": "signed_in",
     # --- scans and findings
     "scan_text": "rights",
     "scan_url": "rights",
@@ -78,11 +79,20 @@ POLICY: dict[str, str] = {
     "open_case": "rights",
     "move_case": "rights",
     "get_evidence": "rights",
-    "list_claims": "commercial",
+    "list_claims": "staff",
+    "get_claim": "staff",
+    "review_claim": "rights",
+    "decide_claim": "rights",
     "web_cases": "rights",
     "web_case": "rights",
     "web_case_move": "rights",
-    "web_claims": "commercial",
+    "web_claims": "staff",
+    "web_claim": "staff",
+    "web_claim_acknowledge": "rights",
+    "web_claim_decide": "rights",
+    "web_finding_evidence": "rights",
+    "web_evidence": "rights",
+    "web_evidence_download": "rights",
     # --- licensee portal
     "portal_licences": "licensee",
     "portal_content": "licensee",

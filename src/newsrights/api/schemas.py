@@ -163,3 +163,13 @@ class CaseMoveIn(In):
     to: str = Field(min_length=1, max_length=40, description="a state, `remind` or `reopen`")
     outcome: Literal["settled", "withdrawn", "won", "lost"] | None = None
     note: str = Field(default="", max_length=2000)
+
+
+class ClaimReviewIn(In):
+    note: str = Field(default="", max_length=2000)
+
+
+class ClaimDecisionIn(In):
+    decision: Literal["upheld:taken_down", "upheld:credit_added", "upheld:corrected", "rejected:rejected",
+                      "rejected:licence_confirmed", "rejected:rejected_late", "needs_info"]
+    note: str = Field(min_length=1, max_length=2000, description="the reason given to the claimant")

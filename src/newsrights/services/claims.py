@@ -166,6 +166,74 @@ def resolve_claim(factory: sessionmaker[Session], claim_id: int, resolution: str
         return _info(r)
 
 
+def note_claim(factory: sessionmaker[Session], claim_id: int, *, actor: str, note: str) -> ClaimInfo:
+    """Add a note to an open claim without changing its state (e.g. more information asked of
+    the claimant); a received claim is taken under review first, as acknowledging it does."""
+    if not note.strip():
+        raise InputError("a note needs some text")
+    with transaction(factory) as session:
+        r = _row(session, claim_id)
+        if r.status == "resolved":
+            raise IllegalTransition(f"claim {claim_id} is resolved; a note cannot be added to it")
+        before = _info(r).to_json()
+        if r.status == "received":
+            r.status = "under_review"
+        r.actor, r.updated_at = actor, datetime.now(UTC)
+        r.resolution_note = (r.resolution_note + "; " if r.resolution_note else "") + note.strip()
+        audit.record(session, actor=actor, action="note", entity="claim", entity_id=r.id,
+                     before=before, after=_info(r).to_json())
+        return _info(r)
+
+
+#: Decisions staff record on a claim (the web claim page and ``POST /api/v1/claims/{id}/decision``):
+#: ``upheld:<remedy>`` and ``rejected:<ground>`` resolve the claim with that resolution;
+#: ``needs_info`` keeps it open (under review) while more information is asked of the claimant.
+UPHELD: tuple[str, ...] = ("taken_down", "credit_added", "corrected")
+REJECTED: tuple[str, ...] = ("rejected", "licence_confirmed", "rejected_late")
+DECISIONS: tuple[str, ...] = (*(f"upheld:{r}" for r in UPHELD), *(f"rejected:{r}" for r in REJECTED), "needs_info")
+
+
+def decision_call(decision: str) -> tuple[str, str | None]:
+    """``("resolve", resolution)`` or ``("note", None)`` for one of :data:`DECISIONS`."""
+    if decision == "needs_info":
+        return "note", None
+    kind, _, resolution = decision.partition(":")
+    if (kind == "upheld" and resolution in UPHELD) or (kind == "rejected" and resolution in REJECTED):
+        return "resolve", resolution
+    raise InputError(f"unknown decision {decision!r}; one of {', '.join(DECISIONS)}")
+
+
+def decide_claim(factory: sessionmaker[Session], claim_id: int, decision: str, *, actor: str,
+                 note: str) -> ClaimInfo:
+    """Record a decision with its note (required: the reason given to the claimant), stored as
+    ``<upheld|rejected|needs_info>: <note>``; resolves through :func:`resolve_claim` or keeps the
+    claim open through :func:`note_claim`, so the same rules and audit rows apply."""
+    what, resolution = decision_call(decision)
+    if not note.strip():
+        raise InputError("a decision needs a note (the reason given to the claimant)")
+    text = f"{decision.partition(':')[0]}: {note.strip()}"
+    if what == "note":
+        return note_claim(factory, claim_id, actor=actor, note=text)
+    assert resolution is not None
+    return resolve_claim(factory, claim_id, resolution, actor=actor, note=text)
+
+
+def deadline_status(claim: ClaimInfo, now: datetime | None = None) -> dict[str, Any]:
+    """How the deadline stands ``now``: the last day of the window (China date; the deadline is
+    00:00 China time the day after), whole days left (negative when overdue) and a mark
+    (``overdue``, ``due_soon`` within 7 days, or empty; resolved claims are never marked)."""
+    from datetime import timedelta
+
+    now = now or datetime.now(UTC)
+    last_day = (claim.deadline.astimezone(CHINA_TZ) - timedelta(days=1)).date()
+    days_left = (last_day - now.astimezone(CHINA_TZ).date()).days
+    mark = ""
+    if claim.status != "resolved":
+        mark = "overdue" if now >= claim.deadline else "due_soon" if days_left < 7 else ""
+    return {"last_day": last_day.isoformat(), "days_left": days_left, "mark": mark,
+            "window_days": claim.window_days, "anchor": claim.anchor, "late": claim.late}
+
+
 def get_claim(session: Session, claim_id: int) -> ClaimInfo:
     return _info(_row(session, claim_id))
 

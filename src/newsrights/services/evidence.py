@@ -313,4 +313,12 @@ def list_packages(session: Session, *, finding_id: int | None = None, case_id: i
     return [_pkg(r) for r in session.scalars(q)]
 
 
-__all__ = ["EvidencePackage", "build_evidence", "finding_facts", "gather", "list_packages"]
+def get_package(session: Session, package_id: int) -> EvidencePackage:
+    """One recorded evidence package by id (``InputError`` when there is none)."""
+    row = session.get(EvidencePackageRow, package_id)
+    if row is None:
+        raise InputError(f"no evidence package {package_id}")
+    return _pkg(row)
+
+
+__all__ = ["EvidencePackage", "build_evidence", "finding_facts", "gather", "get_package", "list_packages"]

@@ -1,4 +1,4 @@
-"""Pages over other areas' services: articles, search, dashboard, findings, check, licences, cases, claims, portal.
+"""Pages over other areas' services: articles, dashboard, findings, check, licences, cases, claims, portal.
 
 Each page calls the owning service (catalog, scan, licensing, cases, claims)
 through :func:`newsrights.web.views.service`, which answers 503 while a
@@ -57,19 +57,6 @@ def web_article(request: Request, article_id: str) -> HTMLResponse:
             raise Problem(404, "not_found", str(exc)) from exc
         copies = findings_of_article(s, article_id)
     return render(request, "article.html", rec=rec, copies=copies)
-
-
-@router.get("/search", response_class=HTMLResponse)
-def web_search(request: Request, q: str = "") -> HTMLResponse:
-    """Articles whose title or URI contains ``q`` (as you type: htmx asks for the results fragment)."""
-    q = q.strip()[:200]
-    articles: list[Any] = []
-    if q:
-        catalog = service("catalog")
-        with transaction(state(request).factory) as s:
-            articles = catalog.list_articles(s, q=q, limit=PAGE)
-    partial = request.headers.get("hx-request") == "true"
-    return render(request, "search_results.html" if partial else "search.html", q=q, articles=articles)
 
 
 # --- findings ----------------------------------------------------------------------------------
@@ -200,7 +187,16 @@ def side_by_side(request: Request, finding_id: int, *, party: str | None = None)
 
 @router.get("/findings/{finding_id}", response_class=HTMLResponse)
 def web_finding(request: Request, finding_id: Id) -> HTMLResponse:
-    return render(request, "finding.html", **side_by_side(request, finding_id))
+    """The side-by-side view; for the roles that build evidence, the finding's packages and the build button."""
+    from newsrights.api.policy import PERMISSIONS
+
+    ctx = side_by_side(request, finding_id)
+    me = optional_principal(request)
+    packages: list[Any] | None = None
+    if me is not None and me.role in PERMISSIONS["rights"]:
+        with transaction(state(request).factory) as s:
+            packages = service("evidence").list_packages(s, finding_id=finding_id)
+    return render(request, "finding.html", packages=packages, **ctx)
 
 
 # --- check now ---------------------------------------------------------------------------------

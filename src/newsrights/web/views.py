@@ -8,6 +8,7 @@ through Jinja2's autoescape or :func:`newsrights.web.highlight.highlight`.
 
 from __future__ import annotations
 
+import hmac
 import importlib
 import logging
 from pathlib import Path
@@ -76,20 +77,71 @@ def safe_next(target: str | None) -> str:
 # --- sign-in, language ------------------------------------------------------------------------
 
 
+LOGIN_CSRF_COOKIE = "nr_login_csrf"
+LOGIN_CSRF_MAX_AGE = 2 * 3600
+
+
+def _login_serializer(request: Request) -> Any:
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(state(request).config.secret, salt="newsrights-login-csrf")
+
+
+def _login_token(request: Request) -> str | None:
+    """The token of the pre-session cookie, if it is there, signed by us and not older than 2 hours."""
+    from itsdangerous import BadSignature
+
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
+    if not cookie:
+        return None
+    try:
+        token = _login_serializer(request).loads(cookie, max_age=LOGIN_CSRF_MAX_AGE)
+    except BadSignature:
+        return None
+    return token if isinstance(token, str) else None
+
+
+def login_page(request: Request, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    """The sign-in form with its login CSRF token: a random token in a hidden field and, signed, in the
+    pre-session cookie ``nr_login_csrf`` (HttpOnly, SameSite=Lax, path ``/login``); reused while valid."""
+    import secrets
+
+    token = _login_token(request) or secrets.token_urlsafe(32)
+    response = render(request, "login.html", status_code=status_code, login_csrf=token, **ctx)
+    response.set_cookie(LOGIN_CSRF_COOKIE, _login_serializer(request).dumps(token), max_age=LOGIN_CSRF_MAX_AGE,
+                        httponly=True, samesite="lax", secure=cookie_secure(request), path="/login")
+    return response
+
+
+def login_csrf_ok(request: Request, sent: str) -> bool:
+    """Double submit, signed: the form's token must equal the token signed into the pre-session cookie.
+
+    Refuses login CSRF (a forged form signing the victim into the attacker's account): another
+    site can post the form but can neither read nor set our cookie."""
+    expected = _login_token(request)
+    return bool(sent) and expected is not None and hmac.compare_digest(sent, expected)
+
+
 @router.get("/login", response_class=HTMLResponse)
 def web_login_form(request: Request, next: str = "/") -> HTMLResponse:
-    return render(request, "login.html", next=safe_next(next), failed=False)
+    return login_page(request, next=safe_next(next), failed=False)
 
 
 @router.post("/login")
 def web_login(request: Request, username: str = Form(..., max_length=80), password: str = Form(..., max_length=1024),
-              next: str = Form("/")) -> Response:
+              next: str = Form("/"), csrf_token: str = Form("", max_length=200)) -> Response:
     rate_limit_login(request)
     from newsrights.api.auth import sign_in
 
+    if not login_csrf_ok(request, csrf_token):
+        log.warning("sign-in form without a valid login CSRF token refused (user %r)", username[:80])
+        return login_page(request, status_code=403, next=safe_next(next), failed=False, expired=True,
+                          username=username)
     response = RedirectResponse(safe_next(next), status_code=303)
     if sign_in(request, response, username, password) is None:
-        return render(request, "login.html", status_code=401, next=safe_next(next), failed=True, username=username)
+        return login_page(request, status_code=401, next=safe_next(next), failed=True, username=username)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login", httponly=True, samesite="lax",
+                           secure=cookie_secure(request))
     return response
 
 
@@ -153,4 +205,4 @@ def web_users_create(request: Request, username: str = Form(..., max_length=80),
     return RedirectResponse("/users", status_code=303)
 
 
-from newsrights.web import pages  # noqa: E402,F401  (registers the remaining pages on ``router``)
+from newsrights.web import desk, pages  # noqa: E402,F401  (registers the remaining pages on ``router``)

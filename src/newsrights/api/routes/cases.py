@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 
 from newsrights.api.deps import DB, Id, Me, Page, page_of, state
 from newsrights.api.problems import Problem
-from newsrights.api.schemas import CaseMoveIn, CaseOpenIn, PageOut
+from newsrights.api.schemas import CaseMoveIn, CaseOpenIn, ClaimDecisionIn, ClaimReviewIn, PageOut
 from newsrights.core.cases import STATES
 from newsrights.services import cases, claims, evidence
 
@@ -75,3 +75,45 @@ def list_claims(session: DB, page: Page,
     chunk, nxt = page_of(rows, page)
     return PageOut[dict[str, Any]](items=[c.to_json() for c in chunk], total=len(rows), limit=page.limit,
                                    offset=page.offset, next_offset=nxt)
+
+
+def claim_json(session: Any, claim_id: int) -> dict[str, Any]:
+    """A claim with how its deadline stands today and its history from the audit log."""
+    from newsrights.errors import InputError
+    from newsrights.services import audit
+
+    try:
+        info = claims.get_claim(session, claim_id)
+    except InputError as exc:
+        raise Problem(404, "not_found", str(exc)) from exc
+    d = info.to_json()
+    d["deadline_status"] = claims.deadline_status(info)
+    d["history"] = [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
+                     "status": (e.after or {}).get("status") if isinstance(e.after, dict) else None}
+                    for e in audit.iter_entries(session, entity="claim", entity_id=claim_id)]
+    return d
+
+
+@router.get("/claims/{claim_id}", response_model=dict[str, Any])
+def get_claim(claim_id: Id, session: DB) -> dict[str, Any]:
+    """One claim: deadline (last day, days left, overdue/due soon), state, notes and history."""
+    return claim_json(session, claim_id)
+
+
+@router.post("/claims/{claim_id}/review", response_model=dict[str, Any])
+def review_claim(claim_id: Id, body: ClaimReviewIn, request: Request, me: Me) -> dict[str, Any]:
+    """Acknowledge a received claim (it goes under review); 409 if it is not in ``received``."""
+    with state(request).factory() as s:
+        claim_json(s, claim_id)
+    return claims.review_claim(state(request).factory, claim_id, actor=me.user.username,  # type: ignore[no-any-return]
+                               note=body.note).to_json()
+
+
+@router.post("/claims/{claim_id}/decision", response_model=dict[str, Any])
+def decide_claim(claim_id: Id, body: ClaimDecisionIn, request: Request, me: Me) -> dict[str, Any]:
+    """Record a decision (upheld / rejected with its ground / needs more info) with its note; 409 on a
+    resolved claim or ``rejected:rejected_late`` on a claim raised in time."""
+    with state(request).factory() as s:
+        claim_json(s, claim_id)
+    return claims.decide_claim(state(request).factory, claim_id, body.decision,  # type: ignore[no-any-return]
+                               actor=me.user.username, note=body.note).to_json()
