@@ -1,5 +1,6 @@
 """Real-browser tests in headless Chromium (Debian's, driven by Playwright): sign-in, the dashboard,
-the side-by-side view, a planted hostile page and a licensee's restricted view. Screenshots go to
+the side-by-side view, a planted hostile page, a licensee's restricted view, acting on a claim,
+building evidence and the search results page. Screenshots go to
 ``test-artifacts/``."""
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ def test_licensee_restricted_view(site, browser, artifacts_dir: Path) -> None:  
     assert "partner.example" in findings_text
     for other in ("copycat.example", "aggregator.example", "oldpartner.example", "digest.example"):
         assert other not in page.content()
-    assert page.locator("nav a").count() == 1  # only the portal
+    assert page.locator("nav a").count() == 2  # only the portal and the search (scoped to its own items)
     page.screenshot(path=str(artifacts_dir / "web_licensee_portal.png"), full_page=True)
     page.click("#my-findings a >> nth=0")
     page.wait_for_load_state("networkidle")
@@ -149,4 +150,73 @@ def test_licensee_restricted_view(site, browser, artifacts_dir: Path) -> None:  
     assert resp is not None and resp.status == 403
     resp = page.goto(f"{base}/portal/findings/{info['other_ids'][0]}")
     assert resp is not None and resp.status == 404
+    page.context.close()
+
+
+def test_act_on_a_claim(site, browser, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    base, _ = site
+    page = sign_in(browser, base, "legal")
+    page.goto(f"{base}/claims")
+    page.click("#claims tbody a >> nth=0")
+    page.wait_for_load_state("networkidle")
+    assert "/claims/" in page.url
+    assert "某作者" in page.inner_text("#claimant")
+    assert page.locator("#claim-deadline").inner_text().startswith("2026-02-09")  # 2026-01-10 + 30 days
+    assert page.locator("#claim-late").is_visible()  # raised after the window: flagged, still handled
+    assert page.inner_text("#claim-status") == "已收到"
+    page.fill("#claim-ack input[name=note]", "已受理，核查中")
+    page.click("#acknowledge")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("#claim-status") == "审核中"
+    assert page.locator("#acknowledge").count() == 0
+    page.select_option("#decision", "upheld:credit_added")
+    page.fill("#decision-note", "已在转载稿补充署名")
+    page.click("#decide")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("#claim-status") == "已办结"
+    assert page.inner_text("#claim-resolution") == "已补充署名"
+    assert "upheld: 已在转载稿补充署名" in page.inner_text("#claim-notes")
+    assert page.locator("#claim-history li").count() == 3
+    assert page.locator("#claim-decide").count() == 0
+    page.screenshot(path=str(artifacts_dir / "web_claim_resolved.png"), full_page=True)
+    page.context.close()
+
+
+def test_build_evidence_from_the_side_by_side_view(site, browser, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    base, info = site
+    page = sign_in(browser, base, "analyst")
+    copycat = info["findings"]["http://copycat.example/article/889.html"][0]
+    page.goto(f"{base}/findings/{copycat}")
+    page.click("#build-evidence-button")
+    page.wait_for_load_state("networkidle")
+    assert "/evidence/" in page.url
+    assert page.inner_text("#verify-status") == "校验通过"
+    assert len(page.inner_text("#evidence-sha256")) == 64
+    with page.expect_download() as dl:
+        page.click("#evidence-download")
+    assert dl.value.suggested_filename.endswith(".wacz")
+    page.screenshot(path=str(artifacts_dir / "web_evidence_package.png"), full_page=True)
+    page.context.close()
+
+
+def test_search_results_page(site, browser, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    base, info = site
+    page = sign_in(browser, base, "admin")
+    page.click("nav >> text=搜索")
+    page.wait_for_load_state("networkidle")
+    page.fill("input[name=q]", "partner")  # htmx asks for the results as you type
+    page.wait_for_selector("#search-hits li.hit")
+    kinds = set(page.locator("#search-hits li.hit .kind").all_inner_texts())
+    assert {"转载发现", "授权"} <= kinds, kinds
+    page.fill("input[name=q]", "evil.example")
+    page.wait_for_selector(f'#search-hits a[href="/findings/{info["hostile_id"]}"]')
+    assert "partner" not in page.inner_text("#search-hits")
+    hit = page.locator(f'#search-hits a[href="/findings/{info["hostile_id"]}"]')
+    assert hit.count() == 1
+    assert '<img src=x onerror="alert(1)">' in hit.inner_text()  # the planted title, shown as text
+    assert page.dialogs == []  # type: ignore[attr-defined]
+    assert page.locator("#search-hits img, #search-hits script").count() == 0
+    page.fill("input[name=q]", "Hostile")
+    page.wait_for_selector("#search-hits li.hit-case")
+    page.screenshot(path=str(artifacts_dir / "web_search_results.png"), full_page=True)
     page.context.close()
