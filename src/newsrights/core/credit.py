@@ -267,7 +267,8 @@ def check_credit(
         reasons.append(f"credit_absent: no source line names the publisher (required {required_credit!r})")
     # attribution in running text (commentary quoting "国际在线报道…"), not a credit line
     furniture = _furniture(page)
-    in_text = any(_mentions(p, names) for p in page.body if fold(p) not in furniture)
+    folded_names = [fold(n) for n in names if n]  # each paragraph folded once (as _mentions would)
+    in_text = any(any(n in fp for n in folded_names) for fp in map(fold, page.body) if fp not in furniture)
 
     page_all = "\n".join((page.text, *page.credit_lines, page.dateline or "", page.byline or "", page.source or ""))
     fpage = fold(page_all)

@@ -486,22 +486,30 @@ def registry_on(session: Session, on: date | datetime | str | None = None) -> Re
     """The registry in force on ``on``: every party, the policy versions in force, the
     declaration's default Set (from the declaration in force for the publisher's site,
     else the packaged one) and the conflict strategy."""
-    from newsrights.core.declaration import publisher_declaration
-
     when = _utc(as_moment(on))
-    pub, parties, all_versions, conflict = _registry_state(session)
+    state = _registry_state(session)
     decl = None
     try:
         from newsrights.services.catalog import declaration_in_force
 
-        decl = declaration_in_force(session, pub.name, when)
+        decl = declaration_in_force(session, state[0].name, when)
     except ImportError:  # pragma: no cover - the catalog service is part of the package
         decl = None
+    return registry_from(state, decl, tuple(v for v in state[2] if v.in_force(when)))
+
+
+def registry_from(state: tuple[Party, tuple[Party, ...], tuple[PolicyVersion, ...], str], decl: Any,
+                  in_force: tuple[PolicyVersion, ...]) -> Registry:
+    """The registry of ``state`` (publisher, parties, policy versions, conflict strategy) with the
+    policy versions ``in_force`` and the declaration ``decl`` (None: the packaged one) as default."""
+    from newsrights.core.declaration import publisher_declaration
+
+    pub, parties, _, conflict = state
     decl = decl or publisher_declaration()
     return Registry(
         publisher=pub,
         parties=parties,
-        policies=tuple(v for v in all_versions if v.in_force(when)),
+        policies=in_force,
         default=declaration_policy(pub, credit_line=decl.credit_line, site=decl.site,
                                    actions=("use",)),
         conflict=conflict,
@@ -552,27 +560,26 @@ def attach_verdicts(
     saved as a snapshot; the credit check of ``page`` (``raw`` HTML, when given, is
     searched for a link back); then :func:`newsrights.core.verdicts.decide`.
     """
-    from newsrights.services.catalog import ArticleNotFound, get_article_record
+    from newsrights.services.verdict_cache import article_records, registry_view
 
+    view = registry_view(session)  # the registry, cached per process and registry version (one query)
+    records = article_records(session, [f.article_id for f in findings])  # cached by (id, version)
     registries: dict[datetime, Registry] = {}
 
     def registry_at(when: datetime) -> Registry:
         key = when.replace(second=0, microsecond=0)
         if key not in registries:
-            registries[key] = registry_on(session, when)
+            registries[key] = view.registry_on(when)
         return registries[key]
 
     def record_of(article_id: str) -> Any | None:
-        try:
-            return get_article_record(session, article_id)
-        except ArticleNotFound:
-            return None
+        return records.get(article_id)
 
     saved: dict[int, str] = {}
 
     def snapshot(reg: Registry) -> str:  # stored once per registry object of this call
         if id(reg) not in saved:
-            saved[id(reg)] = save_snapshot(session, reg)
+            saved[id(reg)] = view.snapshot(session, reg)
         return saved[id(reg)]
 
     return judge_findings(page, findings, registry_at=registry_at, record_of=record_of,

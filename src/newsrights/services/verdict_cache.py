@@ -1,0 +1,191 @@
+"""Per-process caches for the verdict step (:func:`newsrights.services.licensing.attach_verdicts`).
+
+Judging a copy needs the licence registry in force on the copy's date and the catalog
+record of the matched article. Both change rarely and are read on every "check this
+text", so each process keeps them in memory and asks the database only whether they
+are still current:
+
+* **Registry.** :func:`registry_version` reads, in one query, a version stamp of
+  everything :func:`~newsrights.services.licensing.registry_on` depends on: the
+  licensing generation token (a fresh random token on every write through
+  ``services.licensing``: licences, amendments, parties, settings), the number and
+  highest id of policy versions, the number of parties, the number and highest id of
+  declarations (rows only ever added), and the number of stored registry snapshots.
+  :func:`registry_view` keeps one :class:`RegistryView` per database URL and stamp;
+  a write made by another process (another uvicorn worker, the CLI) changes the stamp,
+  so the next check in this process builds a new view. Within a view, registries are
+  memoised by their content key (the policy versions in force and the declaration row
+  in force), so the same registry object — and its snapshot id — is reused across
+  requests and minutes, and never stands for another date's terms.
+* **Snapshots.** A view knows the snapshot ids stored when it was built; a registry whose
+  snapshot is already stored is not written again (no write transaction per request).
+* **Catalog records.** :func:`article_records` reads the current (version, sha256) of all
+  matched articles in one query and returns cached :class:`ArticleRecord` values keyed by
+  (database, id, version, sha256); the misses are read with one query
+  (:func:`newsrights.services.catalog.get_article_records`). A new version of an article
+  has a new key, so a stale record is never served.
+
+The caches are bounded, guarded by one lock, and hold only immutable values.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.orm import Session
+
+from newsrights.core.odrl import Party, PolicyVersion, Registry
+from newsrights.storage.tables.catalog import ArticleRow, DeclarationRow
+from newsrights.storage.tables.licensing import SnapshotRow
+
+#: Catalog records kept per process (LRU).
+RECORD_CACHE = 8192
+#: Distinct registries kept per view (one per set of policy versions in force × declaration).
+REGISTRIES_PER_VIEW = 256
+
+_LOCK = threading.Lock()
+_VIEWS: dict[str, RegistryView] = {}
+_RECORDS: OrderedDict[tuple[str, str, int, str], Any] = OrderedDict()
+
+
+@dataclass(frozen=True, slots=True)
+class _DeclRow:
+    """The columns of a ``declarations`` row that choosing and parsing a declaration reads."""
+
+    id: int
+    site_id: str
+    version: str
+    effective: date | None
+    text: str
+
+
+def _db_key(session: Session) -> str:
+    return str(session.get_bind().engine.url)
+
+
+_STAMP_SQL = text(
+    "SELECT (SELECT value FROM licensing_settings WHERE key = :generation),"
+    " (SELECT count(*) FROM licensing_policy_versions), (SELECT max(id) FROM licensing_policy_versions),"
+    " (SELECT count(*) FROM licensing_parties),"
+    " (SELECT count(*) FROM declarations), (SELECT max(id) FROM declarations),"
+    " (SELECT count(*) FROM licensing_snapshots)"
+)
+_CURRENT = (
+    select(ArticleRow.id, ArticleRow.current_version, ArticleRow.sha256)
+    .where(ArticleRow.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def registry_version(session: Session) -> tuple[Any, ...]:
+    """The version stamp of the registry and of the declarations (one query; see the module doc)."""
+    from newsrights.services.licensing import GENERATION
+
+    return tuple(session.execute(_STAMP_SQL, {"generation": GENERATION}).one())
+
+
+class RegistryView:
+    """The registry of one database at one :func:`registry_version`: its state, the publisher's
+    declarations and the snapshot ids stored, read once; registries memoised by content."""
+
+    def __init__(self, session: Session, stamp: tuple[Any, ...]) -> None:
+        from newsrights.services.licensing import _registry_state
+
+        self.stamp = stamp
+        self.state: tuple[Party, tuple[Party, ...], tuple[PolicyVersion, ...], str] = _registry_state(session)
+        site = self.state[0].name
+        self.declarations = [
+            _DeclRow(r.id, r.site_id, r.version, r.effective, r.text)
+            for r in session.scalars(select(DeclarationRow).where(DeclarationRow.site_id == site))
+        ]
+        self.stored: set[str] = set(session.scalars(select(SnapshotRow.id)))
+        self._registries: dict[tuple[Any, ...], Registry] = {}
+        self._lock = threading.Lock()
+
+    def registry_on(self, when: date | datetime | str | None) -> Registry:
+        """Equal to :func:`newsrights.services.licensing.registry_on` on this view's database."""
+        from newsrights.services import catalog
+        from newsrights.services.licensing import _utc, as_moment, registry_from
+
+        at = _utc(as_moment(when))
+        in_force = tuple(v for v in self.state[2] if v.in_force(at))
+        row = catalog._pick(cast(Any, self.declarations), catalog._date_of(at))
+        key = (tuple((v.policy.uid, v.version) for v in in_force), row.id if row is not None else None)
+        with self._lock:
+            hit = self._registries.get(key)
+        if hit is not None:
+            return hit
+        decl = catalog._decl_from_row(cast(Any, row)) if row is not None else None
+        reg = registry_from(self.state, decl, in_force)
+        with self._lock:
+            if len(self._registries) >= REGISTRIES_PER_VIEW:
+                self._registries.clear()
+            return self._registries.setdefault(key, reg)
+
+    def snapshot(self, session: Session, registry: Registry) -> str:
+        """The registry's snapshot id, stored in ``session`` unless this view saw it stored."""
+        from newsrights.services.licensing import save_snapshot
+
+        sid = registry.snapshot_id()
+        if sid in self.stored:
+            return sid
+        return save_snapshot(session, registry)
+
+
+def registry_view(session: Session) -> RegistryView:
+    """The current :class:`RegistryView` of ``session``'s database (rebuilt when its stamp changed)."""
+    db = _db_key(session)
+    stamp = registry_version(session)
+    with _LOCK:
+        view = _VIEWS.get(db)
+    if view is not None and view.stamp == stamp:
+        return view
+    view = RegistryView(session, stamp)
+    with _LOCK:
+        if len(_VIEWS) > 64:
+            _VIEWS.clear()
+        _VIEWS[db] = view
+    return view
+
+
+def article_records(session: Session, ids: Iterable[str]) -> dict[str, Any]:
+    """Current catalog records (:class:`~newsrights.services.catalog.ArticleRecord`) of ``ids`` that
+    exist, by id: one query for their versions, one more for those not cached."""
+    from newsrights.services.catalog import get_article_records
+
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    db = _db_key(session)
+    current = session.execute(_CURRENT, {"ids": wanted}).all()
+    out: dict[str, Any] = {}
+    missing: list[str] = []
+    with _LOCK:
+        for aid, ver, sha in current:
+            rec = _RECORDS.get((db, aid, ver, sha))
+            if rec is None:
+                missing.append(aid)
+            else:
+                _RECORDS.move_to_end((db, aid, ver, sha))
+                out[aid] = rec
+    if missing:
+        fetched = get_article_records(session, missing)
+        with _LOCK:
+            for aid, rec in fetched.items():
+                out[aid] = rec
+                _RECORDS[(db, aid, rec.version, rec.sha256)] = rec
+            while len(_RECORDS) > RECORD_CACHE:
+                _RECORDS.popitem(last=False)
+    return out
+
+
+def clear() -> None:
+    """Forget every cached view and record (tests; a restored database)."""
+    with _LOCK:
+        _VIEWS.clear()
+        _RECORDS.clear()
