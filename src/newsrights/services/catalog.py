@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsrights.core.declaration import (
@@ -373,40 +373,58 @@ def _version_values(p: _Prepared, ownership: Ownership) -> dict[str, Any]:
 
 
 def _store_chunk(session: Session, chunk: list[_Prepared]) -> list[tuple[str, Ownership | None]]:
-    """Write prepared articles in one unit of work; per item ``new``/``updated``/``unchanged`` and the
+    """Write prepared articles in one transaction; per item ``new``/``updated``/``unchanged`` and the
     ownership decided (only new content is classified: unchanged content keeps its stored decision).
 
-    Existing rows are fetched in one query; inserts are flushed together (the
-    unit of work writes ``articles`` before ``article_versions``)."""
+    Bulk: existing rows are read in one query, then new ``articles`` rows are inserted,
+    changed ones updated and the new ``article_versions`` inserted, each as one
+    executemany (articles before their versions). The same article twice in a chunk is
+    handled as two successive ingests (the second one is a new version or unchanged)."""
     now = _now()
     ids = sorted({p.id for p in chunk})
-    rows: dict[str, ArticleRow] = {r.id: r for r in session.scalars(select(ArticleRow).where(ArticleRow.id.in_(ids)))}
+    known: dict[str, tuple[int, str]] = {
+        aid: (ver, sha)
+        for aid, ver, sha in session.execute(
+            select(ArticleRow.id, ArticleRow.current_version, ArticleRow.sha256).where(ArticleRow.id.in_(ids))
+        )
+    }
+    inserted: dict[str, dict[str, Any]] = {}  # new articles rows, by id (final values)
+    changed: dict[str, dict[str, Any]] = {}  # existing articles rows to update, by id (final values)
+    versions: list[dict[str, Any]] = []
     outcomes: list[tuple[str, Ownership | None]] = []
     for p in chunk:
-        row = rows.get(p.id)
-        if row is not None and row.sha256 == p.sha256:
+        have = known.get(p.id)
+        if have is not None and have[1] == p.sha256:
             outcomes.append(("unchanged", None))
             continue
-        version = 1 if row is None else row.current_version + 1
+        version = 1 if have is None else have[0] + 1
         a = p.article
         ownership = classify(a, p.declaration, publisher=publisher_declaration())
         values = _version_values(p, ownership)
-        if row is None:
-            row = ArticleRow(id=p.id, uri=p.uri, uri_sha256=_sha(p.uri), created_at=now)
-            session.add(row)
-            rows[p.id] = row
-        row.url = a.url
-        row.site = values["site"]
-        row.current_version = version
-        row.sha256 = p.sha256
-        row.title = a.title
-        row.published = values["published"]
-        row.ownership_class = ownership.class_
-        row.holder = ownership.holder
-        row.updated_at = now
-        session.add(ArticleVersionRow(article_id=p.id, version=version, ingested_at=now, **values))
+        summary = {
+            "url": a.url, "site": values["site"], "current_version": version, "sha256": p.sha256,
+            "title": a.title, "published": values["published"], "ownership_class": ownership.class_,
+            "holder": ownership.holder, "updated_at": now,
+        }
+        if have is None or p.id in inserted:
+            row = inserted.setdefault(p.id, {"id": p.id, "uri": p.uri, "uri_sha256": _sha(p.uri), "created_at": now})
+            row.update(summary)
+        else:
+            changed[p.id] = {"b_id": p.id, **summary}
+        known[p.id] = (version, p.sha256)
+        versions.append({"article_id": p.id, "version": version, "ingested_at": now, **values})
         outcomes.append(("new" if version == 1 else "updated", ownership))
-    session.flush()
+    articles = ArticleRow.__table__
+    if inserted:
+        session.execute(insert(articles), list(inserted.values()))
+    if changed:
+        session.execute(
+            update(articles).where(articles.c.id == bindparam("b_id")),
+            list(changed.values()),
+            execution_options={"synchronize_session": False},
+        )
+    if versions:
+        session.execute(insert(ArticleVersionRow.__table__), versions)
     return outcomes
 
 
