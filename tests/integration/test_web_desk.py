@@ -269,3 +269,9 @@ def test_login_form_needs_its_csrf_token(tmp_path: Path) -> None:
     assert r.status_code == 303 and r.headers["location"] == "/users"
     assert "nr_session=" in r.headers.get("set-cookie", "")
     assert c.get("/users").status_code == 200
+    # the JSON sign-in cannot be posted by a cross-site form either (no form or text/plain bodies)
+    import json
+
+    plain = bare.post("/api/v1/auth/login", content=json.dumps({"username": "admin1", "password": password("admin")}),
+                      headers={"content-type": "text/plain"})
+    assert plain.status_code == 422 and "nr_session" not in plain.headers.get("set-cookie", "")

@@ -341,16 +341,12 @@ def web_case_move(request: Request, case_id: Id, to: str = Form(..., max_length=
 
 @router.get("/claims", response_class=HTMLResponse)
 def web_claims(request: Request, status: str = "") -> HTMLResponse:
-    from datetime import UTC, datetime, timedelta
-
+    """The inbox, earliest deadline first, each deadline marked by ``services.claims.deadline_status``."""
     claims = service("claims")
     status = status if status in ("received", "under_review", "resolved") else ""
     with transaction(state(request).factory) as s:
         rows = sorted(claims.list_claims(s, status=status or None), key=lambda c: (c.deadline, c.id))
-    now = datetime.now(UTC)
-    marks = {c.id: ("overdue" if c.status != "resolved" and c.deadline < now else
-                    "due_soon" if c.status != "resolved" and c.deadline < now + timedelta(days=7) else "")
-             for c in rows}
+    marks = {c.id: claims.deadline_status(c)["mark"] for c in rows}
     return render(request, "claims.html", rows=rows, marks=marks, status=status)
 
 
