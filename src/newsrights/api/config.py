@@ -2,7 +2,8 @@
 
 Knobs can be set by environment: ``NEWSRIGHTS_COOKIE_SECURE`` (auto/always/never),
 ``NEWSRIGHTS_SCAN_RATE``/``_BURST`` and ``NEWSRIGHTS_LOGIN_RATE``/``_BURST`` (token
-buckets, per second / tokens), ``NEWSRIGHTS_SCAN_SYNC_SECONDS``.
+buckets, per second / tokens), ``NEWSRIGHTS_SCAN_SYNC_SECONDS``, ``NEWSRIGHTS_TOKEN_CACHE_SECONDS``
+(how long a looked-up API token is trusted; 0 = ask the database on every request).
 
 The session-signing secret is never in the repository: it is read from
 ``NEWSRIGHTS_SECRET`` or generated once per installation into
@@ -50,6 +51,8 @@ class WebConfig:
     scan_rate: float = 50.0  # per second per client
     scan_burst: int = 200
     scan_sync_seconds: float = 10.0
+    #: How long a process trusts a looked-up API token (a revocation in another process waits this long).
+    token_cache_seconds: float = 5.0
     #: Networks "check this URL" may fetch from besides the public internet (tests: 127.0.0.0/8).
     fetch_allow_networks: tuple[str, ...] = ()
     max_page_size: int = 200
@@ -61,7 +64,7 @@ class WebConfig:
         if os.environ.get("NEWSRIGHTS_COOKIE_SECURE"):
             base["cookie_secure"] = os.environ["NEWSRIGHTS_COOKIE_SECURE"]
         for key, conv in (("scan_rate", float), ("scan_burst", int), ("login_rate", float), ("login_burst", int),
-                          ("scan_sync_seconds", float)):
+                          ("scan_sync_seconds", float), ("token_cache_seconds", float)):
             value = os.environ.get(f"NEWSRIGHTS_{key.upper()}")
             if value:
                 base[key] = conv(value)

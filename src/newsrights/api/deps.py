@@ -10,6 +10,7 @@ unsafe method (header ``X-CSRF-Token`` or form field ``csrf_token``).
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
 import threading
@@ -50,6 +51,30 @@ class AppState:
     _scanner_synced: float = 0.0
     _scanner_lock: threading.RLock = field(default_factory=threading.RLock)
     _fetcher: Any = None
+    _token_users: dict[str, tuple[accounts.User, float, int]] = field(default_factory=dict)
+
+    def token_user(self, token: str) -> accounts.User | None:
+        """The owner of an API token, cached by the token's SHA-256 for ``config.token_cache_seconds``.
+
+        A revocation or user change made in this process (:func:`accounts.auth_changed`) empties
+        the cache at once; one made by another process (another worker, the CLI) takes effect
+        within the cache time. Unknown or revoked tokens are never cached."""
+        ttl = self.config.token_cache_seconds
+        key = hashlib.sha256(token.encode("utf-8")).hexdigest()
+        now = time.monotonic()
+        epoch = accounts.auth_epoch()
+        hit = self._token_users.get(key)
+        if hit is not None and hit[1] > now and hit[2] == epoch:
+            return hit[0]
+        with transaction(self.factory) as s:
+            user = accounts.user_for_token(s, token)
+        if user is not None and ttl > 0:
+            if len(self._token_users) > 10_000:
+                self._token_users.clear()
+            self._token_users[key] = (user, now + ttl, epoch)
+        else:
+            self._token_users.pop(key, None)
+        return user
 
     @contextmanager
     def scanner(self) -> Iterator[Any]:
@@ -125,9 +150,7 @@ def _resolve(request: Request) -> Principal | None:
     principal: Principal | None = None
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        token = auth[7:].strip()
-        with transaction(st.factory) as s:
-            user = accounts.user_for_token(s, token)
+        user = st.token_user(auth[7:].strip())
         if user is None:
             raise Problem(401, "bad_token", "the API token is unknown or revoked",
                           headers={"WWW-Authenticate": "Bearer"})

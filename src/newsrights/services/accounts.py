@@ -163,6 +163,7 @@ def update_user(session: Session, user_id: int, *, actor: str, role: str | None 
     if row is None:
         raise LookupError(f"no user {user_id}")
     before = _user(row).to_json()
+    auth_changed()
     if role is not None:
         _check_role(role, party_id if party_id is not None else row.party_id)
         row.role = role
@@ -254,8 +255,22 @@ def revoke_token(session: Session, token_id: int, *, actor: str) -> None:
     if row is None:
         raise LookupError(f"no token {token_id}")
     row.revoked = True
+    auth_changed()
     audit(session, actor=actor, action="token.revoke", entity="api_token", entity_id=str(token_id),
           before={"revoked": False}, after={"revoked": True})
+
+
+_AUTH_EPOCH = [0]
+
+
+def auth_epoch() -> int:
+    """A counter this process bumps whenever a token is revoked or a user changed (role, status,
+    password): caches of token owners (``api.deps``) drop what they hold when it moves."""
+    return _AUTH_EPOCH[0]
+
+
+def auth_changed() -> None:
+    _AUTH_EPOCH[0] += 1
 
 
 def user_for_token(session: Session, token: str) -> User | None:
