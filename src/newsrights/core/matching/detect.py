@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +42,7 @@ import numpy.typing as npt
 from newsrights.core.matching import align as _align
 from newsrights.core.matching import kernels as _kernels
 from newsrights.core.matching.index import PostingTable
-from newsrights.core.matching.minhash import _BAND_MULT, _ROW_MULT, band_keys, jaccard, signature
+from newsrights.core.matching.minhash import _BAND_MULT, _ROW_MULT, band_keys, signature
 from newsrights.core.matching.params import DEFAULT_PARAMS, MatchParams
 from newsrights.core.matching.shingles import Units, shingles, splitmix64, units
 from newsrights.core.model import Finding, Span
@@ -50,6 +51,10 @@ from newsrights.core.normalize import CJK_START, NormText, normalize
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
+
+#: Memory for prepared candidate articles kept between checks (LRU; about 53 bytes per
+#: article character, so ~5,000 articles of 500 characters).
+CACHE_BYTES = 128 << 20
 
 #: At most this many candidates are aligned per page (best retrieval scores first).
 MAX_CANDIDATES = 16
@@ -79,6 +84,13 @@ class Prepared:
     @property
     def chars(self) -> int:
         return int(self.cum[-1])
+
+    @property
+    def nbytes(self) -> int:
+        """Approximate memory held (arrays, text and object overheads)."""
+        arrays = (self.norm.starts, self.norm.ends, self.units.hashes, self.units.starts, self.units.ends,
+                  self.cum, self.shingles, self.order, self.uniq, self.anchors, self.signature, self.anchor_pos)
+        return sum(a.nbytes + 112 for a in arrays) + 4 * len(self.norm.text) + 400
 
 
 def prepare(text: str, params: MatchParams = DEFAULT_PARAMS, *, retrieval: bool = True) -> Prepared:
@@ -277,7 +289,8 @@ class Detector:
         params: MatchParams = DEFAULT_PARAMS,
         *,
         text_source: Callable[[str], str | None] | None = None,
-        cache_size: int = 512,
+        cache_size: int | None = None,
+        cache_bytes: int = CACHE_BYTES,
     ) -> None:
         self.params = params
         self._text_source = text_source
@@ -293,8 +306,11 @@ class Detector:
         self._anchors = PostingTable(np.uint32)
         self._df = np.zeros((2, 1 << params.df_bits), dtype=np.uint16)
         self._df_total = [0, 0]  # increments held by each row (for the mean load)
-        self._cache: OrderedDict[str, Prepared] = OrderedDict()
+        # candidate articles prepared for alignment, least recently used first, with their sizes
+        self._cache: OrderedDict[str, tuple[Prepared, int]] = OrderedDict()
         self._cache_size = cache_size
+        self._cache_bytes = cache_bytes
+        self._cached = 0
 
     # ------------------------------------------------------------------ index
     def __len__(self) -> int:
@@ -346,6 +362,10 @@ class Detector:
         out: npt.NDArray[np.int64] = np.floor(np.maximum(np.minimum(a, b), 0.0)).astype(np.int64)
         return out
 
+    def _df_args(self) -> tuple[npt.NDArray[np.uint16], float, float, int, int]:
+        return (self._df, float(self._df_total[0]), float(self._df_total[1]), self.params.df_bits,
+                self.params.common_df)
+
     def common(self, sh: U64) -> npt.NDArray[np.bool_]:
         """``shingle_df(sh) >= common_df`` in one compiled pass: the formulaic shingles."""
         return _kernels.common_mask(sh, self._df, float(self._df_total[0]), float(self._df_total[1]),
@@ -386,7 +406,7 @@ class Detector:
                 self._anchors.flush(alive)
         if text is not None and self._text_source is None:
             self._texts[s.article_id] = text
-        self._cache.pop(s.article_id, None)
+        self._uncache(s.article_id)
 
     def add_many(self, items: Iterable[tuple[str, str, str]]) -> int:
         """Index ``(article_id, uri, text)`` triples; returns how many."""
@@ -410,7 +430,7 @@ class Detector:
         doc = self._doc.pop(article_id)
         self._alive[doc] = False
         self._texts.pop(article_id, None)
-        self._cache.pop(article_id, None)
+        self._uncache(article_id)
         return True
 
     def compact(self) -> None:
@@ -430,20 +450,45 @@ class Detector:
         hit = self._cache.get(article_id)
         if hit is not None:
             self._cache.move_to_end(article_id)
-            return hit
+            return hit[0]
         text = self._texts.get(article_id)
         if text is None and self._text_source is not None:
             text = self._text_source(article_id)
         if text is None:
             return None
         p = prepare(text, self.params, retrieval=False)
-        self._cache[article_id] = p
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+        size = p.nbytes
+        self._cache[article_id] = (p, size)
+        self._cached += size
+        while len(self._cache) > 1 and (
+            self._cached > self._cache_bytes or (self._cache_size is not None and len(self._cache) > self._cache_size)
+        ):
+            self._cached -= self._cache.popitem(last=False)[1][1]
         return p
+
+    def _uncache(self, article_id: str) -> None:
+        hit = self._cache.pop(article_id, None)
+        if hit is not None:
+            self._cached -= hit[1]
 
     def candidates(self, page: Prepared) -> list[tuple[int, float]]:
         """Candidate documents with a retrieval score (band hits + distinct anchors), best first."""
+        if not self._doc or page.chars == 0:
+            return []
+        params = self.params
+        alive = self._alive[: len(self._ids)]
+        self._bands.flush(alive)
+        self._anchors.flush(alive)
+        need = params.min_anchors if page.chars >= SHORT_PAGE else min(3, params.min_anchors)
+        docs, scores = _kernels.candidates(
+            page.signature, page.anchors, page.anchor_pos, params.bands, params.rows, _ROW_MULT, _BAND_MULT,
+            *self._bands.arrays(), *self._anchors.arrays(), alive, params.df_cap, need, ANCHOR_WINDOW,
+            MAX_CANDIDATES,
+        )
+        return list(zip(docs.tolist(), scores.tolist(), strict=True))
+
+    def candidates_reference(self, page: Prepared) -> list[tuple[int, float]]:
+        """:meth:`candidates` step by step (page keys, two look-ups, ranking; the Spark job's path)."""
         if not self._doc or page.chars == 0:
             return []
         params = self.params
@@ -468,14 +513,15 @@ class Detector:
     ) -> list[Finding]:
         out: list[Finding] = []
         cands = self.candidates(page)
-        common = self.common(page.shingles) if cands else None
+        # formulaic page shingles, read from the df sketch lazily by the alignment
+        memo = np.full(len(page.shingles), -1, np.int8) if cands else None
         for doc, _score in cands:
             article_id = self._ids[doc]
             art = self._article(article_id)
             if art is None:
                 continue
             f = compare(page, art, article_id, self._uris[doc], self.params, page_url=page_url,
-                        page_common=common, art_signature=self._sigs[doc])
+                        art_signature=self._sigs[doc], common_memo=memo, df=self)
             if f.label != "not_derived" or include_not_derived:
                 out.append(f)
         out.sort(key=lambda f: (-f.article_coverage, f.article_id))
@@ -499,37 +545,38 @@ def compare(
     page_url: str = "",
     page_common: npt.NDArray[np.bool_] | None = None,
     art_signature: U32 | None = None,
+    common_memo: npt.NDArray[np.int8] | None = None,
+    df: Detector | None = None,
 ) -> Finding:
     """Align one prepared page with one prepared article and build the finding (pure).
 
-    ``page_common`` marks formulaic page shingles (see :meth:`Detector.shingle_df`).
+    ``page_common`` marks formulaic page shingles (see :meth:`Detector.shingle_df`); or
+    give ``common_memo`` (``int8`` per page shingle, -1 = unknown) and the detector ``df``
+    whose df sketch answers the unknown ones when the alignment needs them.
     """
-    k = params.k
-    shared = int(_kernels.shared_count(art.uniq, page.uniq))
-    containment = shared / len(art.uniq) if len(art.uniq) else 0.0
-    floor = min(params.min_region, max(10, int(0.8 * art.chars)))
-    if shared < max(1, floor // 2 - k):  # too few shared shingles to reach any floor: skip the alignment
-        regions: list[list[int]] = []
-        a_chars = p_chars = aligned = 0
-    else:
-        arr, _runs, _bounds, stats = _kernels.align_arrays(
-            page.shingles, art.shingles, art.order, page.cum, art.cum, k, params.max_gap, params.max_shift,
-            params.min_region, params.min_density, _align._NO_COMMON if page_common is None else page_common,
-            page_common is not None, _align.LONG_REGION,
-        )
-        regions = arr.tolist()
-        a_chars, p_chars, aligned = stats.tolist()
+    sig = art.signature if art_signature is None else art_signature
+    if len(sig) != len(page.signature):  # an article prepared without retrieval and no signature given
+        sig = np.zeros(len(page.signature), np.uint32)
+    pn, an = page.norm, art.norm
+    stats, span_rows = _kernels.compare_arrays(
+        page.shingles, page.order, page.cum, page.uniq, page.signature, page.units.starts, page.units.ends,
+        pn.starts, pn.ends, pn.original_length,
+        art.shingles, art.order, art.cum, art.uniq, sig, art.units.starts, art.units.ends, an.starts, an.ends,
+        an.original_length, params.k, params.max_gap, params.max_shift, params.min_region, params.min_density,
+        params.merge_gap, *_common_args(page_common, common_memo, df),
+        *(_align._NO_DF, 0.0, 0.0, 1, 1) if df is None else df._df_args(),
+    )
+    containment, jac, a_chars, p_chars, aligned, informative, n_regions = stats.tolist()
     art_cov = a_chars / art.chars if art.chars else 0.0
     page_cov = p_chars / page.chars if page.chars else 0.0
-    if regions and art_cov >= params.whole_coverage:
+    if n_regions and art_cov >= params.whole_coverage:
         label = "whole"
-    elif regions and min(aligned, sum(r[4] for r in regions)) >= params.min_excerpt_chars:
+    elif n_regions and min(aligned, informative) >= params.min_excerpt_chars:
         label = "excerpt"
-    elif regions and page_cov >= params.whole_coverage:
+    elif n_regions and page_cov >= params.whole_coverage:
         label = "excerpt"  # a short page made of one passage of the article (a brief, a 快讯 item)
     else:
         label = "not_derived"
-    spans = _spans(regions, page, art, params)
     return Finding(
         page_url=page_url,
         article_id=article_id,
@@ -537,36 +584,22 @@ def compare(
         label=label,  # type: ignore[arg-type]
         article_coverage=min(1.0, art_cov),
         page_coverage=min(1.0, page_cov),
-        spans=spans,
-        params=params.name,
-        similarity=(
-            ("jaccard", jaccard(page.signature, art.signature if art_signature is None else art_signature)),
-            ("containment", containment),
-            ("aligned_chars", float(aligned)),
-        ),
+        spans=tuple(Span(*row) for row in span_rows.tolist()),
+        params=_name(params),
+        similarity=(("jaccard", jac), ("containment", containment), ("aligned_chars", aligned)),
     )
 
 
-def _spans(regions: list[list[int]], page: Prepared, art: Prepared, params: MatchParams) -> tuple[Span, ...]:
-    """Regions (``[page_start, page_end, article_start, article_end, …]`` in units, sorted
-    by page then article start) → normalised character ranges, merged when close, →
-    original offsets."""
-    pu, au = page.units, art.units
-    ranges: list[list[int]] = []
-    for r in regions:
-        ps, pe = int(pu.starts[r[0]]), int(pu.ends[r[1] - 1])
-        as_, ae = int(au.starts[r[2]]), int(au.ends[r[3] - 1])
-        if ranges:
-            last = ranges[-1]
-            if (0 <= ps - last[1] <= params.merge_gap and 0 <= as_ - last[3] <= params.merge_gap) or (
-                ps < last[1] and as_ < last[3] and ps >= last[0] and as_ >= last[2]
-            ):
-                last[1], last[3] = max(last[1], pe), max(last[3], ae)
-                continue
-        ranges.append([ps, pe, as_, ae])
-    spans = []
-    for ps, pe, as_, ae in ranges:
-        ops, ope = page.norm.to_original(ps, pe)
-        oas, oae = art.norm.to_original(as_, ae)
-        spans.append(Span(oas, oae, ops, ope))
-    return tuple(spans)
+@lru_cache(maxsize=64)
+def _name(params: MatchParams) -> str:
+    return params.name
+
+
+def _common_args(
+    page_common: npt.NDArray[np.bool_] | None, memo: npt.NDArray[np.int8] | None, df: Detector | None
+) -> tuple[npt.NDArray[np.int8], bool, int]:
+    if memo is not None and df is not None:
+        return memo, True, _align.LONG_REGION
+    if page_common is not None:
+        return page_common.astype(np.int8), True, _align.LONG_REGION
+    return _align._NO_COMMON, False, _align.LONG_REGION

@@ -76,6 +76,11 @@ class PostingTable:
             self._pend_docs.append(np.asarray(docs, np.int32))
             self._pending += len(keys)
 
+    def arrays(self) -> tuple[U64, I32, U64, I32]:
+        """The sorted main and delta arrays ``(keys, docs, delta keys, delta docs)``
+        (call :meth:`flush` first so that pending additions are in them)."""
+        return self._keys, self._docs, self._dkeys, self._ddocs
+
     def flush(self, alive: BoolArray | None = None) -> None:
         """Sort pending additions into the delta; merge the delta into the main arrays when large."""
         if self._pending:

@@ -55,6 +55,53 @@ def _mix(x):  # type: ignore[no-untyped-def]
     return z ^ (z >> _S31)
 
 
+# --------------------------------------------------------------------------- sorting
+
+
+@njit(cache=True)
+def argsort_hashes(x):  # type: ignore[no-untyped-def]
+    """Stable argsort of uniformly distributed 64-bit hashes in expected linear time.
+
+    A counting sort on the top ``ceil(log2 n)`` bits (about one hash per bucket), then an
+    insertion sort inside each bucket, which keeps equal hashes in position order. Equal
+    to ``np.argsort(x, kind="stable")``. A bucket of more than 32 (skewed or crafted
+    input) switches to the merge sort, so the worst case stays ``n log n``.
+    """
+    n = x.shape[0]
+    if n < 2:
+        return np.arange(n)
+    bits = 1
+    while (1 << bits) < n:
+        bits += 1
+    shift = np.uint64(64 - bits)
+    nb = 1 << bits
+    start = np.zeros(nb + 1, np.int64)
+    for i in range(n):
+        start[np.int64(x[i] >> shift) + 1] += 1
+    for b in range(nb):
+        if start[b + 1] > 32:
+            return np.argsort(x, kind="mergesort")
+        start[b + 1] += start[b]
+    fill = start[:nb].copy()
+    out = np.empty(n, np.int64)
+    for i in range(n):
+        b = np.int64(x[i] >> shift)
+        out[fill[b]] = i
+        fill[b] += 1
+    for b in range(nb):
+        lo = start[b]
+        hi = start[b + 1]
+        for t in range(lo + 1, hi):
+            v = out[t]
+            xv = x[v]
+            u = t - 1
+            while u >= lo and x[out[u]] > xv:
+                out[u + 1] = out[u]
+                u -= 1
+            out[u + 1] = v
+    return out
+
+
 # --------------------------------------------------------------------------- normalise
 
 
@@ -223,7 +270,7 @@ def _anchors(sh, n_units, k, ak, mod):  # type: ignore[no-untyped-def]
             vals[c] = a[i]
             pos[c] = i
             c += 1
-    order = np.argsort(vals, kind="mergesort")  # stable: first occurrence first among equals
+    order = argsort_hashes(vals)  # stable: first occurrence first among equals
     uv = np.empty(cnt, np.uint64)
     up = np.empty(cnt, np.int64)
     u = 0
@@ -248,7 +295,7 @@ def prepare_arrays(cp, cjk_start, k, num_perm, bits, ak, mod, retrieval):  # typ
     for i in range(n):
         cum[i + 1] = cum[i] + (ends[i] - starts[i])
     sh = _shingles(hashes, k)
-    order = np.argsort(sh, kind="mergesort")
+    order = argsort_hashes(sh)
     uniq = np.empty(sh.shape[0], np.uint64)
     u = 0
     for t in range(sh.shape[0]):
@@ -289,14 +336,40 @@ def _union_chars(s, e, cum):  # type: ignore[no-untyped-def]
     return total + cum[ce] - cum[cs]
 
 
+@njit(cache=True, inline="always")
+def _df_estimate(h, df, total0, total1, bits):  # type: ignore[no-untyped-def]
+    mask = np.uint64((1 << bits) - 1)
+    width = float(1 << bits)
+    a = df[0, np.int64(h & mask)] - total0 / width
+    b = df[1, np.int64((h >> _U32) & mask)] - total1 / width
+    e = min(a, b)
+    return 0.0 if e < 0.0 else np.floor(e)
+
+
+@njit(cache=True, inline="always")
+def _common_at(memo, sh, u, df, total0, total1, bits, common_df):  # type: ignore[no-untyped-def]
+    """Is page shingle ``u`` formulaic? ``memo[u]`` is 0/1 when known, -1 until the df
+    sketch is read (lazily: most regions are long enough never to ask)."""
+    c = memo[u]
+    if c < 0:
+        c = 1 if _df_estimate(sh[u], df, total0, total1, bits) >= common_df else 0
+        memo[u] = c
+    return c == 1
+
+
 @njit(cache=True)
 def align_arrays(page_sh, art_sh, art_order, page_cum, art_cum, k, max_gap, max_shift,  # type: ignore[no-untyped-def]
-                 min_region, min_density, page_common, use_common, long_region):
+                 min_region, min_density, page_common, use_common, long_region, page_order,
+                 df, df_total0, df_total1, df_bits, common_df):
     """Regions between a page and an article (see :mod:`align`); returns
     ``(regions, runs, bounds, stats)``: ``regions[r] = (page_start, page_end, article_start,
     article_end, informative)`` in page order, their runs ``runs[bounds[r]:bounds[r + 1]]``
     as ``(page, article, seeds)`` rows in chain order, and ``stats = (article characters in
-    regions, page characters in regions, article characters in exact runs)``."""
+    regions, page characters in regions, article characters in exact runs)``. ``art_order``
+    (and ``page_order``, computed when empty) are stable argsorts of the shingles.
+    ``page_common`` (``int8``, one per page shingle; written to) says which page shingles are
+    formulaic: 1 yes, 0 no, -1 not known yet, in which case the df sketch ``df`` is read
+    (count-mean-min, ``>= common_df``) the first time the answer matters."""
     n_page = page_cum.shape[0] - 1
     n_art = art_cum.shape[0] - 1
     empty_r = np.zeros((0, 5), np.int64)
@@ -310,9 +383,23 @@ def align_arrays(page_sh, art_sh, art_order, page_cum, art_cum, k, max_gap, max_
     # 1. seeds, read in page order, and 2. runs: a seed extends the run that ended one unit
     # earlier on its diagonal. Seeds of one page position come in article order, so runs are
     # created sorted by (page start, article start) with no sort.
-    sorted_art = art_sh[art_order]
-    lo = np.searchsorted(sorted_art, page_sh, side="left")
-    hi = np.searchsorted(sorted_art, page_sh, side="right")
+    # equal hashes by one merge of the two sorted orders (counts above _MAX_REPEAT are cut
+    # at _MAX_REPEAT + 1: such hashes are skipped anyway)
+    if page_order.shape[0] != np_:
+        page_order = argsort_hashes(page_sh)
+    lo = np.empty(np_, np.int64)
+    hi = np.empty(np_, np.int64)
+    j = 0
+    for t in range(np_):
+        i = page_order[t]
+        v = page_sh[i]
+        while j < na and art_sh[art_order[j]] < v:
+            j += 1
+        h = j
+        while h < na and art_sh[art_order[h]] == v and h - j <= _MAX_REPEAT:
+            h += 1
+        lo[i] = j
+        hi[i] = h
     total = 0
     for i in range(np_):
         c = hi[i] - lo[i]
@@ -467,7 +554,7 @@ def align_arrays(page_sh, art_sh, art_order, page_cum, art_cum, k, max_gap, max_
             any_common = False
             for t in idx:
                 for u in range(rp[t], rp[t] + rn[t]):
-                    if page_common[u]:
+                    if _common_at(page_common, page_sh, u, df, df_total0, df_total1, df_bits, common_df):
                         any_common = True
                         break
                 if any_common:
@@ -478,7 +565,8 @@ def align_arrays(page_sh, art_sh, art_order, page_cum, art_cum, k, max_gap, max_
                 diff = np.zeros(hi_u - lo_u + 1, np.int64)
                 for t in idx:
                     for u in range(rp[t], rp[t] + rn[t]):
-                        if not page_common[u]:
+                        if not _common_at(page_common, page_sh, u, df, df_total0, df_total1, df_bits,
+                                          common_df):
                             diff[u - lo_u] += 1
                             diff[min(u - lo_u + k, hi_u - lo_u)] -= 1
                 run_sum = 0
@@ -633,18 +721,9 @@ def rank(band_docs, anchor_docs, anchor_pos, need, window, max_candidates):  # t
 def common_mask(sh, df, total0, total1, bits, common_df):  # type: ignore[no-untyped-def]
     """Which shingles are formulaic: count-mean-min estimate ≥ ``common_df``
     (see :meth:`newsrights.core.matching.detect.Detector.shingle_df`)."""
-    mask = np.uint64((1 << bits) - 1)
-    width = float(1 << bits)
-    m0 = total0 / width
-    m1 = total1 / width
     out = np.empty(sh.shape[0], np.bool_)
     for i in range(sh.shape[0]):
-        a = df[0, np.int64(sh[i] & mask)] - m0
-        b = df[1, np.int64((sh[i] >> _U32) & mask)] - m1
-        e = min(a, b)
-        if e < 0.0:
-            e = 0.0
-        out[i] = np.floor(e) >= common_df
+        out[i] = _df_estimate(sh[i], df, total0, total1, bits) >= common_df
     return out
 
 
@@ -691,3 +770,100 @@ def page_keys(sig, anchors, anchor_pos, bands, rows, row_mult, band_mult):  # ty
             pos[u] = anchor_pos[o[t]] if anchor_pos.shape[0] else 0
             u += 1
     return bk, keys[:u], pos[:u]
+
+
+@njit(cache=True)
+def candidates(sig, anchors, anchor_pos, bands, rows, row_mult, band_mult,  # type: ignore[no-untyped-def]
+               bkeys, bdocs, bdkeys, bddocs, akeys, adocs, adkeys, addocs, alive, df_cap, need, window,
+               max_candidates):
+    """:func:`page_keys`, the band and anchor :func:`lookup` and :func:`rank` in one call
+    (what :meth:`newsrights.core.matching.detect.Detector.candidates` does per page)."""
+    bk, keys, pos = page_keys(sig, anchors, anchor_pos, bands, rows, row_mult, band_mult)
+    _q, band_docs, _f = lookup(bkeys, bdocs, bdkeys, bddocs, bk, alive, -1)
+    if keys.shape[0]:
+        q, anchor_docs, _f2 = lookup(akeys, adocs, adkeys, addocs, keys, alive, df_cap)
+        apos = pos[q]
+    else:
+        anchor_docs = np.zeros(0, np.int32)
+        apos = np.zeros(0, np.int64)
+    return rank(band_docs, anchor_docs, apos, need, window, max_candidates)
+
+
+@njit(cache=True, inline="always")
+def _to_original(nstarts, nends, original_length, start, end):  # type: ignore[no-untyped-def]
+    """:meth:`newsrights.core.normalize.NormText.to_original`."""
+    n = nstarts.shape[0]
+    if n == 0:
+        return 0, 0
+    start = max(0, min(start, n))
+    end = max(start, min(end, n))
+    if end == start:
+        pos = nstarts[start] if start < n else original_length
+        return pos, pos
+    return nstarts[start], nends[end - 1]
+
+
+@njit(cache=True)
+def compare_arrays(page_sh, page_order, page_cum, page_uniq, page_sig, page_ustarts, page_uends,  # type: ignore[no-untyped-def]
+                   page_nstarts, page_nends, page_len,
+                   art_sh, art_order, art_cum, art_uniq, art_sig, art_ustarts, art_uends, art_nstarts, art_nends,
+                   art_len, k, max_gap, max_shift, min_region, min_density, merge_gap,
+                   page_common, use_common, long_region, df, df_total0, df_total1, df_bits, common_df):
+    """The numbers of one page/article comparison (:func:`newsrights.core.matching.detect.compare`):
+    ``stats = (containment, jaccard, article chars in regions, page chars in regions, exactly
+    aligned article chars, informative chars, regions)`` and the spans as original offsets
+    ``(article_start, article_end, page_start, page_end)``, regions merged when closer than
+    ``merge_gap`` normalised characters on both sides (or nested)."""
+    stats = np.zeros(7, np.float64)
+    shared = shared_count(art_uniq, page_uniq)
+    stats[0] = shared / art_uniq.shape[0] if art_uniq.shape[0] else 0.0
+    eq = 0
+    for i in range(page_sig.shape[0]):
+        if page_sig[i] == art_sig[i]:
+            eq += 1
+    stats[1] = eq / page_sig.shape[0] if page_sig.shape[0] else 0.0
+    art_chars = art_cum[art_cum.shape[0] - 1]
+    floor = min(min_region, max(10, int(0.8 * art_chars)))
+    if shared < max(1, floor // 2 - k):  # too few shared shingles to reach any floor
+        return stats, np.zeros((0, 4), np.int64)
+    regions, _runs, _bounds, st = align_arrays(
+        page_sh, art_sh, art_order, page_cum, art_cum, k, max_gap, max_shift, min_region, min_density,
+        page_common, use_common, long_region, page_order, df, df_total0, df_total1, df_bits, common_df)
+    nr = regions.shape[0]
+    stats[2] = st[0]
+    stats[3] = st[1]
+    stats[4] = st[2]
+    info = 0
+    for r in range(nr):
+        info += regions[r, 4]
+    stats[5] = info
+    stats[6] = nr
+    ranges = np.empty((nr, 4), np.int64)
+    m = 0
+    for r in range(nr):
+        ps = np.int64(page_ustarts[regions[r, 0]])
+        pe = np.int64(page_uends[regions[r, 1] - 1])
+        a0 = np.int64(art_ustarts[regions[r, 2]])
+        a1 = np.int64(art_uends[regions[r, 3] - 1])
+        if m > 0:
+            lp0, lp1, la0, la1 = ranges[m - 1, 0], ranges[m - 1, 1], ranges[m - 1, 2], ranges[m - 1, 3]
+            if (0 <= ps - lp1 <= merge_gap and 0 <= a0 - la1 <= merge_gap) or (
+                ps < lp1 and a0 < la1 and ps >= lp0 and a0 >= la0
+            ):
+                ranges[m - 1, 1] = max(lp1, pe)
+                ranges[m - 1, 3] = max(la1, a1)
+                continue
+        ranges[m, 0] = ps
+        ranges[m, 1] = pe
+        ranges[m, 2] = a0
+        ranges[m, 3] = a1
+        m += 1
+    spans = np.empty((m, 4), np.int64)
+    for r in range(m):
+        ops, ope = _to_original(page_nstarts, page_nends, page_len, ranges[r, 0], ranges[r, 1])
+        oas, oae = _to_original(art_nstarts, art_nends, art_len, ranges[r, 2], ranges[r, 3])
+        spans[r, 0] = oas
+        spans[r, 1] = oae
+        spans[r, 2] = ops
+        spans[r, 3] = ope
+    return stats, spans
