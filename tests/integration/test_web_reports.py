@@ -23,6 +23,16 @@ URLS = [
     "https://partner.example/news/1",
     "https://news.partner.example/news/2",
     "http://evil.example/steal?<script>alert(1)</script>",
+    "HTTP://WWW.Upper.Example/x",
+    "http://ÄBC.example/umlaut",  # lower-cased outside ASCII: done by Python, not by SQL
+    "http://tab\t.example/x",
+    "https://www./empty-after-www",
+    "http://q.example?x=1",
+    "http://h.example#frag",
+    "http://p.example:8080",
+    "ftp://files.example/a",
+    "http:///no-host",
+    "https://中国新闻.example/新闻",
 ]
 VERDICTS = ["unlicensed", "licensed_credited", "licensed_uncredited", "out_of_scope", "not_ours", "legal_review",
             None]
@@ -85,8 +95,11 @@ def test_sql_summary_matches_the_old_computation(db_url: str) -> None:
         assert new == old
         assert new.total == 60 and sum(n for _, n in new.by_verdict) == 60
         assert sum(n for _, n in new.by_day) == 60 and len(new.by_day) > 5
-        assert dict(new.by_site)["copycat.example"] == 18  # three URL spellings of one site
+        assert dict(new.by_site)["copycat.example"] == 3 * (60 // len(URLS))  # three URL spellings of one site
         assert dict(new.by_verdict)["none"] == sum(1 for k in range(60) if VERDICTS[k % len(VERDICTS)] is None)
+        wide = finding_summary(s, top=100)
+        assert wide == summarize(all_facts(s), top=100)
+        assert {"äbc.example", "upper.example", "(none)", "", "中国新闻.example"} <= set(dict(wide.by_site))
         small = finding_summary(s, top=2)
         assert small.by_site == old.by_site[:2] and len(small.top_infringing_sites) <= 2
 
