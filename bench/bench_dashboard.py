@@ -22,8 +22,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import statistics
-import tempfile
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
