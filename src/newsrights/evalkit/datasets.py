@@ -23,7 +23,7 @@ import unicodedata
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsrights.evalkit.cases import Case, GoldPair, SourceDoc
@@ -50,6 +50,8 @@ class XwlbSet:
     lengths: dict[str, int]
     #: page id -> article id paired by headline in the upstream aligned file
     headline_pairs: dict[str, str]
+    #: page id -> {article id: shared characters in passages of at least PASSAGE_MIN}
+    passages: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _paragraphs_from_html(fragment: str) -> tuple[str, ...]:
@@ -109,6 +111,23 @@ def _h(s: str) -> int:
 def ngram_overlap(
     pages: Iterable[SourceDoc], articles: Iterable[SourceDoc], n: int = 10, sample: int = 4
 ) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """For each page, the articles it shares text with and how many article characters
+    (see :func:`ngram_overlap_passages`, which also counts the passages)."""
+    shared, _passages, lengths = ngram_overlap_passages(pages, articles, n=n, sample=sample)
+    return shared, lengths
+
+
+#: A shared passage (a quotation) is a run of at least this many consecutive shared
+#: characters of the oracle text (about two sentences of Chinese news). Shorter shared
+#: runs are stock phrases (套话: titles of meetings, slogans), which the issue says must
+#: not make a match however many of them two items share.
+PASSAGE_MIN = 50
+
+
+def ngram_overlap_passages(
+    pages: Iterable[SourceDoc], articles: Iterable[SourceDoc], n: int = 10, sample: int = 4,
+    min_run: int = PASSAGE_MIN,
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], dict[str, int]]:
     """For each page, the articles it shares text with and how many article characters.
 
     Independent of the detector under test: exact ``n``-grams of
@@ -116,7 +135,8 @@ def ngram_overlap(
     ``n``-grams whose hash is 0 mod ``sample`` (a run of ``n + 4 * sample``
     shared characters always contains one); for each candidate the covered
     article characters (inside any ``n``-gram also in the page) are counted
-    exactly. Returns (page id -> {article id: covered chars}, article id -> length).
+    exactly. Returns (page id -> {article id: covered chars}, page id -> {article id:
+    covered chars in runs of at least ``min_run``}, article id -> length).
     """
     index: dict[int, list[int]] = defaultdict(list)
     arts: list[tuple[str, str]] = []
@@ -129,11 +149,13 @@ def ngram_overlap(
                 index[g].append(j)
     lengths = {aid: len(t) for aid, t in arts}
     result: dict[str, dict[str, int]] = {}
+    passages: dict[str, dict[str, int]] = {}
     for page in pages:
         pt = oracle_text(page.text)
         grams = {pt[i : i + n] for i in range(len(pt) - n + 1)}
         cands = {j for g in grams if (h := _h(g)) % sample == 0 for j in index.get(h, ())}
         shared: dict[str, int] = {}
+        passage: dict[str, int] = {}
         for j in sorted(cands):
             aid, t = arts[j]
             covered = bytearray(len(t))
@@ -143,8 +165,12 @@ def ngram_overlap(
             c = sum(covered)
             if c:
                 shared[aid] = c
+                long_runs = sum(len(r) for r in covered.split(b"\x00") if len(r) >= min_run)
+                if long_runs:
+                    passage[aid] = long_runs
         result[page.id] = shared
-    return result, lengths
+        passages[page.id] = passage
+    return result, passages, lengths
 
 
 def _norm_title(t: str) -> str:
@@ -160,14 +186,15 @@ def load_xwlb(data_root: Path, days: int | None = None) -> XwlbSet:
         cctv_files, mr_files = cctv_files[:days], mr_files[:days]
     cctv = tuple(d for f in cctv_files for d in parse_cctv_day(f))
     mrx = tuple(d for f in mr_files for d in parse_mrxwlb_day(f))
-    overlap, lengths = ngram_overlap(mrx, cctv)
+    overlap, passages, lengths = ngram_overlap_passages(mrx, cctv)
     by_day_title = {(d.date, _norm_title(d.title)): d.id for d in cctv}
     headline = {
         p.id: by_day_title[(p.date, _norm_title(p.title))]
         for p in mrx
         if (p.date, _norm_title(p.title)) in by_day_title
     }
-    return XwlbSet(cctv=cctv, mrxwlb=mrx, overlap=overlap, lengths=lengths, headline_pairs=headline)
+    return XwlbSet(cctv=cctv, mrxwlb=mrx, overlap=overlap, lengths=lengths, headline_pairs=headline,
+                   passages=passages)
 
 
 def xwlb_cases(
@@ -188,7 +215,10 @@ def xwlb_cases(
       (mrxwlb split a 快讯 item into sub-items), at least ``ambiguous_from`` shared;
     * ``xwlb_quote`` — any other item of which the page holds at least
       ``min_shared`` characters, or at least ``ambiguous_from`` characters that
-      are at least ``min_share_short`` of the item (merged items, quoted wire copy).
+      are at least ``min_share_short`` of the item (merged items, quoted wire copy),
+      counting only characters in shared passages (runs of at least
+      :data:`PASSAGE_MIN`): an item that shares only scattered stock phrases with
+      the page, however many, is *ambiguous*, not a quotation.
 
     Label ``whole`` when the page holds at least 80 % of the item, else
     ``excerpt``. Other items sharing ``ambiguous_from`` characters or more are
@@ -214,7 +244,9 @@ def xwlb_cases(
                 kind = "xwlb_reprint"
             elif sub_item and n >= ambiguous_from:
                 kind = "xwlb_kuaixun"
-            elif n >= min_shared or (n >= ambiguous_from and n >= min_share_short * length):
+            elif (q := xs.passages.get(page.id, {}).get(aid, 0) if xs.passages else n) >= min_shared or (
+                q >= ambiguous_from and q >= min_share_short * length
+            ):
                 kind = "xwlb_quote"
             else:
                 if n >= ambiguous_from:

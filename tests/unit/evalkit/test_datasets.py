@@ -10,6 +10,7 @@ from newsrights.evalkit.datasets import (
     load_sogouca,
     load_xwlb,
     ngram_overlap,
+    ngram_overlap_passages,
     oracle_text,
     parse_cctv_day,
     parse_mrxwlb_day,
@@ -123,3 +124,18 @@ def test_real_negative_sets(shared_data: Path) -> None:
     en = load_english(shared_data)
     assert len(zh) > 100 and all(d.body for d in zh)
     assert len(en) > 300 and all(d.lang == "en" for d in en)
+
+
+def test_oracle_passages_leave_out_scattered_stock_phrases() -> None:
+    """Two items that share many short stock phrases share no passage; a copied paragraph is one."""
+    phrases = ["深入学习贯彻重要思想", "纵深推进反腐败斗争", "全面从严治党走向深入", "推动高质量发展取得新成效"]
+    filler = ["今天上午在北京召开会议", "代表们分组审议了报告", "会议还通过了其他决议", "大家一致表示坚决拥护"]
+    scattered_a = "。".join(f"{f}{p}" for f, p in zip(filler, phrases, strict=True))
+    scattered_p = "。".join(f"{p}{f[::-1]}" for f, p in zip(filler, phrases, strict=True))
+    paragraph = "国家统计局今天发布数据显示前三季度国内生产总值同比增长百分之五点二就业形势总体稳定居民收入稳步增加物价温和上涨"
+    ov, passages, _ = ngram_overlap_passages(
+        [SourceDoc(id="p", body=(scattered_p, "另外一段文字" + paragraph + "结尾"))],
+        [SourceDoc(id="a", body=(scattered_a,)), SourceDoc(id="b", body=("开头" + paragraph,))],
+    )
+    assert ov["p"]["a"] >= 30 and "a" not in passages["p"]
+    assert passages["p"]["b"] == ov["p"]["b"] >= len(paragraph) - 2
