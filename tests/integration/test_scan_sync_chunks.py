@@ -96,3 +96,18 @@ def test_two_scanners_syncing_the_same_catalog_do_not_collide(db_url: str) -> No
     assert b.sync(chunk=3).added == 4
     rows, _, count = _stored(factory)
     assert len(rows) == 4 and count == 4
+
+
+def test_sync_if_changed_skips_an_unchanged_catalog(db_url: str) -> None:
+    factory = open_db(db_url)
+    arts = _articles(3, seed=1500)
+    catalog.ingest(factory, arts[:2])
+    sc = Scanner.open(factory)
+    assert sc.sync_if_changed() is None  # nothing new: one stamp query, no sync
+    catalog.ingest(factory, [arts[2]])
+    rep = sc.sync_if_changed()
+    assert rep is not None and (rep.added, rep.total) == (1, 3)
+    catalog.ingest(factory, [arts[0].with_(body=tuple(zh_article(2500).split("\n\n")))])
+    rep = sc.sync_if_changed()
+    assert rep is not None and rep.updated == 1
+    assert sc.sync_if_changed() is None

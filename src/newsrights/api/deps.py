@@ -79,17 +79,30 @@ class AppState:
     @contextmanager
     def scanner(self) -> Iterator[Any]:
         """The matching service's ``Scanner``, opened on first use and re-synced with the catalog
-        at most every ``config.scan_sync_seconds``; held under a lock (the index is not thread-safe)."""
+        at most every ``config.scan_sync_seconds`` (only when the catalog changed: one cheap stamp
+        query otherwise); held under a lock (the index is not thread-safe)."""
         with self._scanner_lock:
             if self._scanner is None:
                 from newsrights.services.scan import Scanner
 
                 self._scanner = Scanner.open(self.factory)
                 self._scanner_synced = time.monotonic()
-            elif time.monotonic() - self._scanner_synced > self.config.scan_sync_seconds:
-                self._scanner.sync()
+            elif self._sync_due():
+                self._scanner.sync_if_changed()
                 self._scanner_synced = time.monotonic()
             yield self._scanner
+
+    def _sync_due(self) -> bool:
+        return time.monotonic() - self._scanner_synced > self.config.scan_sync_seconds
+
+    def scanner_ready(self) -> bool:
+        """True when a check can start at once (the index is open and no sync is due)."""
+        return self._scanner is not None and not self._sync_due()
+
+    def prepare_scanner(self) -> None:
+        """Open or re-sync the index now (slow work: callers on the event loop run it in a thread)."""
+        with self.scanner():
+            pass
 
     def fetcher(self) -> Any:
         """One guarded fetcher (``crawl.fetcher``) for "check this URL" requests."""

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsrights.core.matching.detect import Detector, Sketch, prepare
@@ -49,6 +49,10 @@ _HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 _MAX_RAW = 20 * 1024 * 1024
 #: Articles (re)indexed per transaction by :meth:`Scanner.sync`.
 SYNC_CHUNK = 1000
+_CATALOG_STAMP = select(
+    select(func.max(ArticleVersionRow.__table__.c.id)).scalar_subquery(),
+    select(func.count()).select_from(ArticleRow.__table__).scalar_subquery(),
+)
 #: Prepared candidate articles the detector keeps in memory (LRU).
 CANDIDATE_CACHE = 4096
 
@@ -130,6 +134,7 @@ class Scanner:
         self.params = params
         self.detector = Detector(params, text_source=self._text, cache_size=CANDIDATE_CACHE)
         self._versions: dict[str, tuple[int, str]] = {}
+        self._stamp: tuple[Any, ...] | None = None
         self.last_sync = SyncReport()
 
     @classmethod
@@ -184,6 +189,7 @@ class Scanner:
         """
         name = self.params.name
         added = updated = removed = 0
+        stamp = self.catalog_stamp()  # taken first: a change made during the sync shows at the next check
         with self.factory() as s:
             current = {
                 aid: (ver, sha)
@@ -212,7 +218,20 @@ class Scanner:
         if added or updated or removed:
             self.detector.compact()
         self.last_sync = SyncReport(added, updated, removed, len(self._versions))
+        self._stamp = stamp
         return self.last_sync
+
+    def catalog_stamp(self) -> tuple[Any, ...]:
+        """(highest article version row id, number of articles): changes whenever an article is
+        added, gets a new version or leaves the catalog (two index lookups, whatever its size)."""
+        with self.factory() as s:
+            return tuple(s.connection().execute(_CATALOG_STAMP).one())
+
+    def sync_if_changed(self) -> SyncReport | None:
+        """:meth:`sync` when :meth:`catalog_stamp` moved since the last sync, else nothing (None)."""
+        if self._stamp is not None and self.catalog_stamp() == self._stamp:
+            return None
+        return self.sync()
 
     def _sync_chunk(self, ids: list[str]) -> tuple[int, int]:
         """(Re)index ``ids`` from their current catalog version; one transaction. Returns (added, updated)."""

@@ -76,9 +76,10 @@ _STAMP_SQL = text(
     " (SELECT count(*) FROM declarations), (SELECT max(id) FROM declarations),"
     " (SELECT count(*) FROM licensing_snapshots)"
 )
-_CURRENT = (
-    select(ArticleRow.id, ArticleRow.current_version, ArticleRow.sha256)
-    .where(ArticleRow.id.in_(bindparam("ids", expanding=True)))
+_ARTICLES = ArticleRow.__table__.c
+_CURRENT = (  # Core columns, run on the session's connection: no ORM compile step per request
+    select(_ARTICLES.id, _ARTICLES.current_version, _ARTICLES.sha256)
+    .where(_ARTICLES.id.in_(bindparam("ids", expanding=True)))
 )
 
 
@@ -86,7 +87,7 @@ def registry_version(session: Session) -> tuple[Any, ...]:
     """The version stamp of the registry and of the declarations (one query; see the module doc)."""
     from newsrights.services.licensing import GENERATION
 
-    return tuple(session.execute(_STAMP_SQL, {"generation": GENERATION}).one())
+    return tuple(session.connection().execute(_STAMP_SQL, {"generation": GENERATION}).one())
 
 
 class RegistryView:
@@ -162,7 +163,7 @@ def article_records(session: Session, ids: Iterable[str]) -> dict[str, Any]:
     if not wanted:
         return {}
     db = _db_key(session)
-    current = session.execute(_CURRENT, {"ids": wanted}).all()
+    current = session.connection().execute(_CURRENT, {"ids": wanted}).all()
     out: dict[str, Any] = {}
     missing: list[str] = []
     with _LOCK:
