@@ -482,7 +482,8 @@ class Detector:
         need = params.min_anchors if page.chars >= SHORT_PAGE else min(3, params.min_anchors)
         docs, scores = _kernels.candidates(
             page.signature, page.anchors, page.anchor_pos, params.bands, params.rows, _ROW_MULT, _BAND_MULT,
-            *self._bands.arrays(), *self._anchors.arrays(), alive, params.df_cap, need, ANCHOR_WINDOW,
+            *self._bands.arrays(), *self._bands.directory(), *self._anchors.arrays(), *self._anchors.directory(),
+            alive, params.df_cap, need, ANCHOR_WINDOW,
             MAX_CANDIDATES,
         )
         return list(zip(docs.tolist(), scores.tolist(), strict=True))

@@ -37,10 +37,25 @@ def _ranges(lo: I64, hi: I64) -> tuple[I64, I64]:
     return owner, np.repeat(lo, counts) + offsets
 
 
+def _directory(keys: U64) -> tuple[I32, U64]:
+    """A directory of the sorted ``keys`` by their top ``b`` bits, about four keys per slot
+    (4 bytes per slot, so ~1 byte per posting)."""
+    width = keys.dtype.itemsize * 8
+    bits = max(1, min(width - 1, int(len(keys) // 4).bit_length()))
+    shift = width - bits
+    bounds = np.arange((1 << bits) + 1, dtype=np.uint64) << np.uint64(shift)
+    slots = np.searchsorted(keys, bounds[:-1].astype(keys.dtype), "left")
+    out = np.empty((1 << bits) + 1, np.int32)
+    out[:-1] = slots
+    out[-1] = len(keys)
+    return out, np.array([shift], dtype=keys.dtype)
+
+
 class PostingTable:
     """A multimap ``uint64 key → int32 doc`` with incremental additions."""
 
-    __slots__ = ("_dtype", "_keys", "_docs", "_dkeys", "_ddocs", "_pend_keys", "_pend_docs", "_pending")
+    __slots__ = ("_dtype", "_keys", "_docs", "_dkeys", "_ddocs", "_pend_keys", "_pend_docs", "_pending", "_dir",
+                 "_shift")
 
     def __init__(self, dtype: type = np.uint64) -> None:
         self._dtype = dtype
@@ -51,6 +66,7 @@ class PostingTable:
         self._pend_keys: list[U64] = []
         self._pend_docs: list[I32] = []
         self._pending = 0
+        self._dir, self._shift = _directory(self._keys)
 
     def __len__(self) -> int:
         return len(self._keys) + len(self._dkeys) + self._pending
@@ -80,6 +96,11 @@ class PostingTable:
         """The sorted main and delta arrays ``(keys, docs, delta keys, delta docs)``
         (call :meth:`flush` first so that pending additions are in them)."""
         return self._keys, self._docs, self._dkeys, self._ddocs
+
+    def directory(self) -> tuple[I32, U64]:
+        """``(dir, shift)``: main keys with top bits ``b`` (``key >> shift[0]``) lie in
+        ``keys[dir[b]:dir[b + 1]]``, so a look-up searches a few entries, not the whole table."""
+        return self._dir, self._shift
 
     def flush(self, alive: BoolArray | None = None) -> None:
         """Sort pending additions into the delta; merge the delta into the main arrays when large."""
@@ -126,6 +147,7 @@ class PostingTable:
             keys_out[is_delta], docs_out[is_delta] = main_k, main_d
             main_k, main_d = keys_out, docs_out
         self._keys, self._docs = main_k, main_d
+        self._dir, self._shift = _directory(main_k)
         self._dkeys, self._ddocs = np.zeros(0, self._dtype), np.zeros(0, np.int32)
 
     def lookup(
@@ -139,7 +161,8 @@ class PostingTable:
         self.flush(alive)
         if alive is None:
             alive = np.ones(int(max(self._docs.max(initial=-1), self._ddocs.max(initial=-1))) + 1, np.bool_)
-        return lookup(self._keys, self._docs, self._dkeys, self._ddocs, np.asarray(query, self._dtype), alive,
+        return lookup(self._keys, self._docs, self._dkeys, self._ddocs, self._dir, self._shift,
+                      np.asarray(query, self._dtype), alive,
                       -1 if max_df is None else int(max_df))
 
     def lookup_reference(

@@ -617,15 +617,39 @@ def align_arrays(page_sh, art_sh, art_order, page_cum, art_cum, k, max_gap, max_
 # --------------------------------------------------------------------------- retrieval
 
 
+@njit(cache=True, inline="always")
+def _lower(a, v, lo, hi):  # type: ignore[no-untyped-def]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if a[mid] < v:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 @njit(cache=True)
-def lookup(keys, docs, dkeys, ddocs, query, alive, max_df):  # type: ignore[no-untyped-def]
+def lookup(keys, docs, dkeys, ddocs, kdir, shift, query, alive, max_df):  # type: ignore[no-untyped-def]
     """Postings of ``query`` keys in a main and a delta table (both sorted by key):
     ``(query position, doc, df)`` per live posting, main table first; keys whose df
     (postings in both tables, live or not) exceeds ``max_df`` (when ``>= 0``) are skipped.
+    ``kdir``/``shift`` is the main table's directory (:meth:`PostingTable.directory`).
     The reference is :meth:`newsrights.core.matching.index.PostingTable.lookup_reference`."""
     nq = query.shape[0]
-    lo1 = np.searchsorted(keys, query, side="left")
-    hi1 = np.searchsorted(keys, query, side="right")
+    lo1 = np.empty(nq, np.int64)
+    hi1 = np.empty(nq, np.int64)
+    sh = shift[0]
+    nk = keys.shape[0]
+    for i in range(nq):
+        v = query[i]
+        b = np.int64(v >> sh)
+        lo = _lower(keys, v, np.int64(kdir[b]), np.int64(kdir[b + 1]))
+        hi = lo
+        stop = nk if max_df < 0 else min(nk, lo + max_df + 1)  # past max_df the key is skipped anyway
+        while hi < stop and keys[hi] == v:
+            hi += 1
+        lo1[i] = lo
+        hi1[i] = hi
     lo2 = np.searchsorted(dkeys, query, side="left")
     hi2 = np.searchsorted(dkeys, query, side="right")
     total = 0
@@ -774,14 +798,14 @@ def page_keys(sig, anchors, anchor_pos, bands, rows, row_mult, band_mult):  # ty
 
 @njit(cache=True)
 def candidates(sig, anchors, anchor_pos, bands, rows, row_mult, band_mult,  # type: ignore[no-untyped-def]
-               bkeys, bdocs, bdkeys, bddocs, akeys, adocs, adkeys, addocs, alive, df_cap, need, window,
-               max_candidates):
+               bkeys, bdocs, bdkeys, bddocs, bdir, bshift, akeys, adocs, adkeys, addocs, adir, ashift, alive,
+               df_cap, need, window, max_candidates):
     """:func:`page_keys`, the band and anchor :func:`lookup` and :func:`rank` in one call
     (what :meth:`newsrights.core.matching.detect.Detector.candidates` does per page)."""
     bk, keys, pos = page_keys(sig, anchors, anchor_pos, bands, rows, row_mult, band_mult)
-    _q, band_docs, _f = lookup(bkeys, bdocs, bdkeys, bddocs, bk, alive, -1)
+    _q, band_docs, _f = lookup(bkeys, bdocs, bdkeys, bddocs, bdir, bshift, bk, alive, -1)
     if keys.shape[0]:
-        q, anchor_docs, _f2 = lookup(akeys, adocs, adkeys, addocs, keys, alive, df_cap)
+        q, anchor_docs, _f2 = lookup(akeys, adocs, adkeys, addocs, adir, ashift, keys, alive, df_cap)
         apos = pos[q]
     else:
         anchor_docs = np.zeros(0, np.int32)
