@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -597,22 +598,26 @@ def get_article_record(session: Session, article_id: str, version: int | None = 
 
 
 def get_article_records(session: Session, article_ids: Iterable[str]) -> dict[str, ArticleRecord]:
-    """Current records of many articles in two queries (ids not in the catalog are left out);
+    """Current records of many articles in one Core query (ids not in the catalog are left out);
     each equal to what :func:`get_article_record` returns for it."""
     ids = sorted(set(article_ids))
     if not ids:
         return {}
-    rows = session.execute(
-        select(ArticleRow, ArticleVersionRow)
-        .join(ArticleVersionRow, (ArticleVersionRow.article_id == ArticleRow.id)
-              & (ArticleVersionRow.version == ArticleRow.current_version))
-        .where(ArticleRow.id.in_(ids))
-    ).all()
-    first = dict(session.execute(
-        select(ArticleVersionRow.article_id, func.min(ArticleVersionRow.ingested_at))
-        .where(ArticleVersionRow.article_id.in_(ids)).group_by(ArticleVersionRow.article_id)
-    ).all())
-    return {a.id: _record(a, v, first.get(a.id)) for a, v in rows}
+    a, v = ArticleRow.__table__.c, ArticleVersionRow.__table__.c
+    older = ArticleVersionRow.__table__.alias("older")
+    first = select(func.min(older.c.ingested_at)).where(older.c.article_id == a.id).scalar_subquery()
+    stmt = (
+        select(*(c for c in v if c.name != "id"), a.uri.label("a_uri"), a.current_version.label("a_versions"),
+               first.label("a_first"))
+        .join_from(ArticleRow.__table__, ArticleVersionRow.__table__,
+                   (v.article_id == a.id) & (v.version == a.current_version))
+        .where(a.id.in_(ids))
+    )
+    out: dict[str, ArticleRecord] = {}
+    for row in session.connection().execute(stmt):
+        art = SimpleNamespace(id=row.article_id, uri=row.a_uri, current_version=row.a_versions)
+        out[row.article_id] = _record(cast(ArticleRow, art), cast(ArticleVersionRow, row), row.a_first)
+    return out
 
 
 def article_history(session: Session, article_id: str) -> list[ArticleRecord]:

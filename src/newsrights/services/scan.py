@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsrights.core.matching.detect import Detector, Sketch, prepare
@@ -52,6 +52,13 @@ SYNC_CHUNK = 1000
 _CATALOG_STAMP = select(
     select(func.max(ArticleVersionRow.__table__.c.id)).scalar_subquery(),
     select(func.count()).select_from(ArticleRow.__table__).scalar_subquery(),
+)
+_BODY = (  # the current body of one article (Core: no ORM step on the per-candidate path)
+    select(ArticleVersionRow.__table__.c.body)
+    .join_from(ArticleRow.__table__, ArticleVersionRow.__table__,
+               (ArticleVersionRow.__table__.c.article_id == ArticleRow.__table__.c.id)
+               & (ArticleVersionRow.__table__.c.version == ArticleRow.__table__.c.current_version))
+    .where(ArticleRow.__table__.c.id == bindparam("id"))
 )
 #: Prepared candidate articles the detector keeps in memory (LRU).
 CANDIDATE_CACHE = 4096
@@ -150,12 +157,7 @@ class Scanner:
     def _text(self, article_id: str) -> str | None:
         """The current text of a candidate article: one query for its body (no full record)."""
         with self.factory() as s:
-            body = s.scalar(
-                select(ArticleVersionRow.body)
-                .join(ArticleRow, (ArticleRow.id == ArticleVersionRow.article_id)
-                      & (ArticleVersionRow.version == ArticleRow.current_version))
-                .where(ArticleRow.id == article_id)
-            )
+            body = s.connection().execute(_BODY, {"id": article_id}).scalar()
         return PARAGRAPH_SEP.join(body) if body is not None else None
 
     def load(self) -> int:
