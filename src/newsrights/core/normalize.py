@@ -221,14 +221,11 @@ def normalize(text: str, *, drop_credit_lines: bool = True) -> NormText:
     """
     if not text:
         return NormText("", np.zeros(0, np.int32), np.zeros(0, np.int32), 0)
-    from newsrights.core.matching.kernels import fold
-
+    fold, table, trad, is_credit = _FAST or _fast()
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    table, _expand = _fold_tables()
-    mask = _credit_mask(text, cps, _credit_checker()) if drop_credit_lines else None
-    out, starts, ends, ntrad, ok = fold(
-        cps, table, _traditional_table(), _NO_MASK if mask is None else mask, mask is not None, CJK_START
-    )
+    mask = _credit_mask(text, cps, is_credit) if drop_credit_lines else None
+    out, starts, ends, ntrad, ok = fold(cps, table, trad, _NO_MASK if mask is None else mask, mask is not None,
+                                        CJK_START)
     if not ok:
         return normalize_reference(text, drop_credit_lines=drop_credit_lines)
     converted = False
@@ -240,6 +237,18 @@ def normalize(text: str, *, drop_credit_lines: bool = True) -> NormText:
 
 
 _NO_MASK = np.zeros(1, dtype=np.bool_)
+_FAST: tuple[Callable[..., tuple[U32Array, IntArray, IntArray, int, bool]], U32Array, npt.NDArray[np.bool_],
+             Callable[[str], bool]] | None = None
+
+
+def _fast() -> tuple[Callable[..., tuple[U32Array, IntArray, IntArray, int, bool]], U32Array,
+                     npt.NDArray[np.bool_], Callable[[str], bool]]:
+    """The compiled fold and its tables, looked up once per process."""
+    global _FAST
+    from newsrights.core.matching.kernels import fold
+
+    _FAST = (fold, _fold_tables()[0], _traditional_table(), _credit_checker())
+    return _FAST
 
 
 def normalize_reference(text: str, *, drop_credit_lines: bool = True) -> NormText:

@@ -35,6 +35,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -80,10 +81,12 @@ class Prepared:
     anchors: U64
     signature: U32
     anchor_pos: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
+    n_chars: int = -1
 
     @property
     def chars(self) -> int:
-        return int(self.cum[-1])
+        """Normalised characters (of the units)."""
+        return self.n_chars if self.n_chars >= 0 else int(self.cum[-1])
 
     @property
     def nbytes(self) -> int:
@@ -108,7 +111,7 @@ def prepare(text: str, params: MatchParams = DEFAULT_PARAMS, *, retrieval: bool 
         norm.codepoints(), CJK_START, params.k, params.num_perm, bits, params.anchor_k, params.anchor_mod,
         retrieval,
     )
-    return Prepared(norm, Units(h, st, en), cum, sh, order, uniq, anchors, sig, anchor_pos)
+    return Prepared(norm, Units(h, st, en), cum, sh, order, uniq, anchors, sig, anchor_pos, int(cum[-1]))
 
 
 def prepare_reference(text: str, params: MatchParams = DEFAULT_PARAMS, *, retrieval: bool = True) -> Prepared:
@@ -311,6 +314,8 @@ class Detector:
         self._cache_size = cache_size
         self._cache_bytes = cache_bytes
         self._cached = 0
+        self._args: tuple[Any, ...] = ()
+        self._args_key: tuple[int, ...] = ()
 
     # ------------------------------------------------------------------ index
     def __len__(self) -> int:
@@ -476,17 +481,26 @@ class Detector:
         if not self._doc or page.chars == 0:
             return []
         params = self.params
-        alive = self._alive[: len(self._ids)]
-        self._bands.flush(alive)
-        self._anchors.flush(alive)
         need = params.min_anchors if page.chars >= SHORT_PAGE else min(3, params.min_anchors)
         docs, scores = _kernels.candidates(
             page.signature, page.anchors, page.anchor_pos, params.bands, params.rows, _ROW_MULT, _BAND_MULT,
-            *self._bands.arrays(), *self._bands.directory(), *self._anchors.arrays(), *self._anchors.directory(),
-            alive, params.df_cap, need, ANCHOR_WINDOW,
-            MAX_CANDIDATES,
+            *self._index_args(), params.df_cap, need, ANCHOR_WINDOW, MAX_CANDIDATES,
         )
         return list(zip(docs.tolist(), scores.tolist(), strict=True))
+
+    def _index_args(self) -> tuple[Any, ...]:
+        """The posting arrays, their directories and the live-document mask, flushed (the
+        tuple is kept while none of them is replaced: arrays are never changed in place,
+        except ``alive``, which the kernel reads through the same view)."""
+        alive = self._alive[: len(self._ids)]
+        self._bands.flush(alive)
+        self._anchors.flush(alive)
+        b, a = self._bands, self._anchors
+        key = (id(b._keys), id(b._dkeys), id(a._keys), id(a._dkeys), id(self._alive), len(self._ids))
+        if self._args_key != key:
+            self._args = (*b.arrays(), *b.directory(), *a.arrays(), *a.directory(), alive)
+            self._args_key = key
+        return self._args
 
     def candidates_reference(self, page: Prepared) -> list[tuple[int, float]]:
         """:meth:`candidates` step by step (page keys, two look-ups, ranking; the Spark job's path)."""
