@@ -4,6 +4,7 @@ article version, a token revocation — is seen by this app's next checks."""
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import textwrap
@@ -90,3 +91,17 @@ def test_a_token_revoked_or_user_disabled_in_this_process_is_refused_at_once(db_
     with transaction(factory) as s:
         accounts.update_user(s, users["sales1"], actor="here", active=False)
     assert c.get("/api/v1/me", headers=other).status_code == 401
+
+
+def test_the_index_is_preloaded_when_asked(db_url: str, tmp_path: Path) -> None:
+    app = make_app(db_url, tmp_path, scan_preload=True)
+    catalog.ingest(app.state.nr.factory, [ART])
+    st = app.state.nr
+    deadline = time.monotonic() + 60
+    while not st.scanner_ready() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert st.scanner_ready()
+    # opened before the ingest or after: the first check finds the copy either way (sync on stamp)
+    st.config = dataclasses.replace(st.config, scan_sync_seconds=0)
+    (found,) = api_client(app, "analyst").post("/api/v1/scans/text", json=COPY).json()["findings"]
+    assert found["article_id"] == catalog.article_id_for(ART)

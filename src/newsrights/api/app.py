@@ -107,7 +107,20 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
 
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if config.scan_preload:
+        import threading
+
+        threading.Thread(target=_preload_index, args=(app.state.nr,), name="newsrights-index", daemon=True).start()
     return app
+
+
+def _preload_index(st: AppState) -> None:
+    """Open the match index now (see ``WebConfig.scan_preload``); a failure is logged, and the
+    first check opens it again."""
+    try:
+        st.prepare_scanner()
+    except Exception:
+        log.exception("could not open the match index at start; the first check will retry")
 
 
 def _include_optional_routers(app: FastAPI) -> None:
@@ -143,12 +156,14 @@ def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int =
 
     settings = settings or Settings.from_env()
     if workers <= 1:
+        os.environ.setdefault("NEWSRIGHTS_SCAN_PRELOAD", "1")  # open the index while starting
         uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, proxy_headers=False)
         return
     os.environ["NEWSRIGHTS_DB"] = settings.db_url
     os.environ["NEWSRIGHTS_HOME"] = str(settings.home)
-    WebConfig.for_settings(settings)  # create the session secret once, before the workers read it
-    create_app(settings)  # migrate once, before the workers start
+    # create the session secret once, before the workers read it, and migrate once (no index here)
+    create_app(settings, config=WebConfig.for_settings(settings, scan_preload=False))
+    os.environ.setdefault("NEWSRIGHTS_SCAN_PRELOAD", "1")  # each worker opens its index as it starts
     uvicorn.run("newsrights.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 log_level=log_level, proxy_headers=False)
 

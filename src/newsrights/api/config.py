@@ -3,7 +3,8 @@
 Knobs can be set by environment: ``NEWSRIGHTS_COOKIE_SECURE`` (auto/always/never),
 ``NEWSRIGHTS_SCAN_RATE``/``_BURST`` and ``NEWSRIGHTS_LOGIN_RATE``/``_BURST`` (token
 buckets, per second / tokens), ``NEWSRIGHTS_SCAN_SYNC_SECONDS``, ``NEWSRIGHTS_TOKEN_CACHE_SECONDS``
-(how long a looked-up API token is trusted; 0 = ask the database on every request).
+(how long a looked-up API token is trusted; 0 = ask the database on every request),
+``NEWSRIGHTS_SCAN_PRELOAD`` (1: open the match index when the app starts).
 
 The session-signing secret is never in the repository: it is read from
 ``NEWSRIGHTS_SECRET`` or generated once per installation into
@@ -53,6 +54,9 @@ class WebConfig:
     scan_sync_seconds: float = 10.0
     #: How long a process trusts a looked-up API token (a revocation in another process waits this long).
     token_cache_seconds: float = 5.0
+    #: Open the match index in a background thread as soon as the app is built (``newsrights serve``
+    #: turns it on), so the first checks of each worker do not wait for it.
+    scan_preload: bool = False
     #: Networks "check this URL" may fetch from besides the public internet (tests: 127.0.0.0/8).
     fetch_allow_networks: tuple[str, ...] = ()
     max_page_size: int = 200
@@ -68,5 +72,7 @@ class WebConfig:
             value = os.environ.get(f"NEWSRIGHTS_{key.upper()}")
             if value:
                 base[key] = conv(value)
+        if os.environ.get("NEWSRIGHTS_SCAN_PRELOAD"):
+            base["scan_preload"] = os.environ["NEWSRIGHTS_SCAN_PRELOAD"].lower() in ("1", "true", "yes", "on")
         base.update(overrides)
         return cls(**base)  # type: ignore[arg-type]
