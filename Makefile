@@ -13,10 +13,12 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -qq -e .
+	$(BIN)/python -m newsrights.core.matching.warmup
 	touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -qq -e '.[dev,postgres,spark]'
+	$(BIN)/python -m newsrights.core.matching.warmup
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed

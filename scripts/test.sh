@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 source scripts/services.sh
 export PYTHONHASHSEED=0
 mkdir -p test-artifacts
+# compile the matcher's kernels once, before pytest's workers would each wait on it
+.venv/bin/python -m newsrights.core.matching.warmup
 exec .venv/bin/python -m pytest -n 2 --dist loadgroup -p no:cacheprovider "$@"
