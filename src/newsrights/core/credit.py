@@ -31,6 +31,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -207,14 +208,24 @@ def _link_state(page: Article, raw_html: bytes | str | None, domains: Sequence[s
     return "unknown"
 
 
+@lru_cache(maxsize=1)
+def _traditional_chars() -> re.Pattern[str]:
+    """A character class of the traditional-only characters (``normalize._traditional_table``):
+    one C-level search instead of a Python loop over the probe's characters."""
+    from newsrights.core.normalize import _traditional_table
+
+    table = _traditional_table()
+    chars = "".join(chr(int(c)) for c in table.nonzero()[0])
+    return re.compile("[" + re.escape(chars) + "]") if chars else re.compile(r"(?!x)x")
+
+
 def simplified_view(page: Article) -> Article:
     """The page with its text fields in simplified script when it is written in traditional
     script (a copy converted to 繁體 keeps its 來源 line and title in that script)."""
-    from newsrights.core.normalize import _traditional_table, to_simplified
+    from newsrights.core.normalize import to_simplified
 
     probe = "\n".join((page.title or "", page.source or "", *page.credit_lines, page.text[:400]))
-    table = _traditional_table()
-    if not any(ord(c) < 0x10000 and table[ord(c)] for c in probe):
+    if _traditional_chars().search(probe) is None:
         return page
 
     def conv(v: str | None) -> str | None:

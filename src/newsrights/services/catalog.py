@@ -597,24 +597,29 @@ def get_article_record(session: Session, article_id: str, version: int | None = 
     return _record(a, v, first)
 
 
+@lru_cache(maxsize=1)
+def _records_statement() -> Any:
+    """The statement of :func:`get_article_records`, built once (building it costs more than running it)."""
+    a, v = ArticleRow.__table__.c, ArticleVersionRow.__table__.c
+    older = ArticleVersionRow.__table__.alias("older")
+    first = select(func.min(older.c.ingested_at)).where(older.c.article_id == a.id).scalar_subquery()
+    return (
+        select(*(c for c in v if c.name != "id"), a.uri.label("a_uri"), a.current_version.label("a_versions"),
+               first.label("a_first"))
+        .join_from(ArticleRow.__table__, ArticleVersionRow.__table__,
+                   (v.article_id == a.id) & (v.version == a.current_version))
+        .where(a.id.in_(bindparam("ids", expanding=True)))
+    )
+
+
 def get_article_records(session: Session, article_ids: Iterable[str]) -> dict[str, ArticleRecord]:
     """Current records of many articles in one Core query (ids not in the catalog are left out);
     each equal to what :func:`get_article_record` returns for it."""
     ids = sorted(set(article_ids))
     if not ids:
         return {}
-    a, v = ArticleRow.__table__.c, ArticleVersionRow.__table__.c
-    older = ArticleVersionRow.__table__.alias("older")
-    first = select(func.min(older.c.ingested_at)).where(older.c.article_id == a.id).scalar_subquery()
-    stmt = (
-        select(*(c for c in v if c.name != "id"), a.uri.label("a_uri"), a.current_version.label("a_versions"),
-               first.label("a_first"))
-        .join_from(ArticleRow.__table__, ArticleVersionRow.__table__,
-                   (v.article_id == a.id) & (v.version == a.current_version))
-        .where(a.id.in_(ids))
-    )
     out: dict[str, ArticleRecord] = {}
-    for row in session.connection().execute(stmt):
+    for row in session.connection().execute(_records_statement(), {"ids": ids}):
         art = SimpleNamespace(id=row.article_id, uri=row.a_uri, current_version=row.a_versions)
         out[row.article_id] = _record(cast(ArticleRow, art), cast(ArticleVersionRow, row), row.a_first)
     return out
