@@ -190,6 +190,14 @@ def test_build_evidence_and_open_the_case(demo) -> None:  # type: ignore[no-unty
     assert case is not None and 'id="verify-status">校验通过<' in page
     case_page = c.get(f"/cases/{case.group(1)}").text
     assert 'id="case-state">evidence_captured<' in case_page and r.headers["location"] in case_page
+    # the case page builds evidence for its findings into the same case
+    form = re.search(r'action="(/findings/(\d+)/evidence)" class="inline case-evidence"', case_page)
+    assert form is not None and int(form.group(2)) == target
+    again = c.post(form.group(1), data={"csrf_token": csrf, "open_case": "true"}, follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] != r.headers["location"]
+    assert f'href="/cases/{case.group(1)}" id="evidence-case"' in c.get(again.headers["location"]).text
+    case_page = c.get(f"/cases/{case.group(1)}").text
+    assert r.headers["location"] in case_page and again.headers["location"] in case_page
     sales, sales_csrf = browser_client(app, "sales")
     assert sales.post(f"/findings/{target}/evidence", data={"csrf_token": sales_csrf}).status_code == 403
     assert sales.get(r.headers["location"]).status_code == 403
