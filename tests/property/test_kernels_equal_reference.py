@@ -42,6 +42,8 @@ _BASE = (
 
 def _same_prepared(a, b) -> None:  # type: ignore[no-untyped-def]
     assert a.norm.text == b.norm.text
+    assert a.chars == b.chars
+    assert a.sorted_view().tolist() == b.sorted_view().tolist() == b.shingles[b.order].tolist()
     for x, y in (
         (a.norm.starts, b.norm.starts), (a.norm.ends, b.norm.ends), (a.units.hashes, b.units.hashes),
         (a.units.starts, b.units.starts), (a.units.ends, b.units.ends), (a.cum, b.cum), (a.shingles, b.shingles),

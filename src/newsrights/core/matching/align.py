@@ -209,10 +209,10 @@ def align(
     if art_order is None:
         art_order = np.argsort(art_sh, kind="stable")
     regions, run_rows, bounds, _stats = align_arrays(
-        page_sh, art_sh, art_order, page_cum, art_cum, k, params.max_gap, params.max_shift,
+        page_sh, art_sh[art_order], art_order, page_cum, art_cum, k, params.max_gap, params.max_shift,
         params.min_region, params.min_density,
         _NO_COMMON if page_common is None else page_common.astype(np.int8),
-        page_common is not None, LONG_REGION, _NO_ORDER, _NO_DF, 0.0, 0.0, 1, 1,
+        page_common is not None, LONG_REGION, _NO_ORDER, _NO_SORTED, _NO_DF, 0.0, 0.0, 1, 1,
     )
     out: list[Region] = []
     rows = run_rows.tolist()
@@ -225,6 +225,7 @@ def align(
 _NO_COMMON = np.zeros(1, dtype=np.int8)
 _NO_DF = np.zeros((2, 2), dtype=np.uint16)
 _NO_ORDER = np.zeros(0, dtype=np.int64)
+_NO_SORTED = np.zeros(0, dtype=np.uint64)
 
 
 def align_reference(

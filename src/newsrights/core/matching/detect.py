@@ -82,6 +82,11 @@ class Prepared:
     signature: U32
     anchor_pos: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
     n_chars: int = -1
+    #: the shingles in ``order`` (sorted, repeats kept): read sequentially by the alignment
+    sorted_shingles: U64 = field(default_factory=lambda: np.zeros(0, np.uint64))
+
+    def sorted_view(self) -> U64:
+        return self.sorted_shingles if len(self.sorted_shingles) == len(self.shingles) else self.shingles[self.order]
 
     @property
     def chars(self) -> int:
@@ -92,7 +97,8 @@ class Prepared:
     def nbytes(self) -> int:
         """Approximate memory held (arrays, text and object overheads)."""
         arrays = (self.norm.starts, self.norm.ends, self.units.hashes, self.units.starts, self.units.ends,
-                  self.cum, self.shingles, self.order, self.uniq, self.anchors, self.signature, self.anchor_pos)
+                  self.cum, self.shingles, self.order, self.uniq, self.anchors, self.signature, self.anchor_pos,
+                  self.sorted_shingles)
         return sum(a.nbytes + 112 for a in arrays) + 4 * len(self.norm.text) + 400
 
 
@@ -107,11 +113,11 @@ def prepare(text: str, params: MatchParams = DEFAULT_PARAMS, *, retrieval: bool 
     bits = int(params.num_perm).bit_length() - 1
     if 1 << bits != params.num_perm:
         raise ValueError(f"num_perm must be a power of two, got {params.num_perm}")
-    h, st, en, cum, sh, order, uniq, sig, anchors, anchor_pos = _kernels.prepare_arrays(
+    h, st, en, cum, sh, order, uniq, sig, anchors, anchor_pos, ssh = _kernels.prepare_arrays(
         norm.codepoints(), CJK_START, params.k, params.num_perm, bits, params.anchor_k, params.anchor_mod,
         retrieval,
     )
-    return Prepared(norm, Units(h, st, en), cum, sh, order, uniq, anchors, sig, anchor_pos, int(cum[-1]))
+    return Prepared(norm, Units(h, st, en), cum, sh, order, uniq, anchors, sig, anchor_pos, int(cum[-1]), ssh)
 
 
 def prepare_reference(text: str, params: MatchParams = DEFAULT_PARAMS, *, retrieval: bool = True) -> Prepared:
@@ -574,9 +580,9 @@ def compare(
         sig = np.zeros(len(page.signature), np.uint32)
     pn, an = page.norm, art.norm
     stats, span_rows = _kernels.compare_arrays(
-        page.shingles, page.order, page.cum, page.uniq, page.signature, page.units.starts, page.units.ends,
-        pn.starts, pn.ends, pn.original_length,
-        art.shingles, art.order, art.cum, art.uniq, sig, art.units.starts, art.units.ends, an.starts, an.ends,
+        page.shingles, page.order, page.sorted_view(), page.cum, page.uniq, page.signature, page.units.starts,
+        page.units.ends, pn.starts, pn.ends, pn.original_length,
+        art.sorted_view(), art.order, art.cum, art.uniq, sig, art.units.starts, art.units.ends, an.starts, an.ends,
         an.original_length, params.k, params.max_gap, params.max_shift, params.min_region, params.min_density,
         params.merge_gap, *_common_args(page_common, common_memo, df),
         *(_align._NO_DF, 0.0, 0.0, 1, 1) if df is None else df._df_args(),

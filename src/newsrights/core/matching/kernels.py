@@ -287,7 +287,8 @@ def _anchors(sh, n_units, k, ak, mod):  # type: ignore[no-untyped-def]
 def prepare_arrays(cp, cjk_start, k, num_perm, bits, ak, mod, retrieval):  # type: ignore[no-untyped-def]
     """Units, shingles and (when ``retrieval``) signature and anchors of a normalised text.
 
-    Returns ``(hashes, starts, ends, cum, shingles, order, uniq, signature, anchors, anchor_pos)``.
+    Returns ``(hashes, starts, ends, cum, shingles, order, uniq, signature, anchors, anchor_pos,
+    sorted shingles)``.
     """
     hashes, starts, ends = _units(cp, cjk_start)
     n = hashes.shape[0]
@@ -296,20 +297,21 @@ def prepare_arrays(cp, cjk_start, k, num_perm, bits, ak, mod, retrieval):  # typ
         cum[i + 1] = cum[i] + (ends[i] - starts[i])
     sh = _shingles(hashes, k)
     order = argsort_hashes(sh)
+    ssh = sh[order]
     uniq = np.empty(sh.shape[0], np.uint64)
     u = 0
     for t in range(sh.shape[0]):
-        v = sh[order[t]]
+        v = ssh[t]
         if u == 0 or uniq[u - 1] != v:
             uniq[u] = v
             u += 1
     uniq = uniq[:u]
     if not retrieval:
         return (hashes, starts, ends, cum, sh, order, uniq, np.zeros(0, np.uint32),
-                np.zeros(0, np.uint64), np.zeros(0, np.int64))
+                np.zeros(0, np.uint64), np.zeros(0, np.int64), ssh)
     sig = _signature(uniq, num_perm, bits)
     anchors, anchor_pos = _anchors(sh, n, k, ak, mod)
-    return hashes, starts, ends, cum, sh, order, uniq, sig, anchors, anchor_pos
+    return hashes, starts, ends, cum, sh, order, uniq, sig, anchors, anchor_pos, ssh
 
 
 # --------------------------------------------------------------------------- align
@@ -358,15 +360,18 @@ def _common_at(memo, sh, u, df, total0, total1, bits, common_df):  # type: ignor
 
 
 @njit(cache=True)
-def align_arrays(page_sh, art_sh, art_order, page_cum, art_cum, k, max_gap, max_shift,  # type: ignore[no-untyped-def]
-                 min_region, min_density, page_common, use_common, long_region, page_order,
+def align_arrays(page_sh, art_sorted, art_order, page_cum, art_cum, k, max_gap, max_shift,  # type: ignore[no-untyped-def]
+                 min_region, min_density, page_common, use_common, long_region, page_order, page_sorted,
                  df, df_total0, df_total1, df_bits, common_df):
     """Regions between a page and an article (see :mod:`align`); returns
     ``(regions, runs, bounds, stats)``: ``regions[r] = (page_start, page_end, article_start,
     article_end, informative)`` in page order, their runs ``runs[bounds[r]:bounds[r + 1]]``
     as ``(page, article, seeds)`` rows in chain order, and ``stats = (article characters in
     regions, page characters in regions, article characters in exact runs)``. ``art_order``
-    (and ``page_order``, computed when empty) are stable argsorts of the shingles.
+    (and ``page_order``, computed when empty) are stable argsorts of the shingles;
+    ``art_sorted`` is the article's shingles in that order (``art_sh[art_order]``) and
+    ``page_sorted`` the page's (computed when empty): the merge then reads both
+    sequentially, which matters when the article's arrays come cold from the cache.
     ``page_common`` (``int8``, one per page shingle; written to) says which page shingles are
     formulaic: 1 yes, 0 no, -1 not known yet, in which case the df sketch ``df`` is read
     (count-mean-min, ``>= common_df``) the first time the answer matters."""
@@ -377,7 +382,7 @@ def align_arrays(page_sh, art_sh, art_order, page_cum, art_cum, k, max_gap, max_
     empty_b = np.zeros(1, np.int64)
     empty_s = np.zeros(3, np.int64)
     np_ = page_sh.shape[0]
-    na = art_sh.shape[0]
+    na = art_sorted.shape[0]
     if np_ == 0 or na == 0:
         return empty_r, empty_u, empty_b, empty_s
     # 1. seeds, read in page order, and 2. runs: a seed extends the run that ended one unit
@@ -387,16 +392,18 @@ def align_arrays(page_sh, art_sh, art_order, page_cum, art_cum, k, max_gap, max_
     # at _MAX_REPEAT + 1: such hashes are skipped anyway)
     if page_order.shape[0] != np_:
         page_order = argsort_hashes(page_sh)
+    if page_sorted.shape[0] != np_:
+        page_sorted = page_sh[page_order]
     lo = np.empty(np_, np.int64)
     hi = np.empty(np_, np.int64)
     j = 0
     for t in range(np_):
         i = page_order[t]
-        v = page_sh[i]
-        while j < na and art_sh[art_order[j]] < v:
+        v = page_sorted[t]
+        while j < na and art_sorted[j] < v:
             j += 1
         h = j
-        while h < na and art_sh[art_order[h]] == v and h - j <= _MAX_REPEAT:
+        while h < na and art_sorted[h] == v and h - j <= _MAX_REPEAT:
             h += 1
         lo[i] = j
         hi[i] = h
@@ -828,9 +835,9 @@ def _to_original(nstarts, nends, original_length, start, end):  # type: ignore[n
 
 
 @njit(cache=True)
-def compare_arrays(page_sh, page_order, page_cum, page_uniq, page_sig, page_ustarts, page_uends,  # type: ignore[no-untyped-def]
+def compare_arrays(page_sh, page_order, page_sorted, page_cum, page_uniq, page_sig, page_ustarts, page_uends,  # type: ignore[no-untyped-def]
                    page_nstarts, page_nends, page_len,
-                   art_sh, art_order, art_cum, art_uniq, art_sig, art_ustarts, art_uends, art_nstarts, art_nends,
+                   art_sorted, art_order, art_cum, art_uniq, art_sig, art_ustarts, art_uends, art_nstarts, art_nends,
                    art_len, k, max_gap, max_shift, min_region, min_density, merge_gap,
                    page_common, use_common, long_region, df, df_total0, df_total1, df_bits, common_df):
     """The numbers of one page/article comparison (:func:`newsrights.core.matching.detect.compare`):
@@ -851,8 +858,8 @@ def compare_arrays(page_sh, page_order, page_cum, page_uniq, page_sig, page_usta
     if shared < max(1, floor // 2 - k):  # too few shared shingles to reach any floor
         return stats, np.zeros((0, 4), np.int64)
     regions, _runs, _bounds, st = align_arrays(
-        page_sh, art_sh, art_order, page_cum, art_cum, k, max_gap, max_shift, min_region, min_density,
-        page_common, use_common, long_region, page_order, df, df_total0, df_total1, df_bits, common_df)
+        page_sh, art_sorted, art_order, page_cum, art_cum, k, max_gap, max_shift, min_region, min_density,
+        page_common, use_common, long_region, page_order, page_sorted, df, df_total0, df_total1, df_bits, common_df)
     nr = regions.shape[0]
     stats[2] = st[0]
     stats[3] = st[1]
