@@ -296,6 +296,24 @@ class LoadSampler:
         return f"{min(xs):.1f}–{max(xs):.1f} (mean {statistics.mean(xs):.1f})"
 
 
+def worker_rss_mb(parent: int) -> list[float]:
+    """Resident memory (MB) of the server's worker processes (children of ``parent``; Linux /proc)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+            if int(stat.rsplit(")", 1)[1].split()[1]) != parent:
+                continue
+            for line in (d / "status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    out.append(int(line.split()[1]) / 1024)
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
 def measured(coro_fn, *args):  # type: ignore[no-untyped-def]
     """Run the load ``coro_fn(*args)`` on a new event loop; also the client's CPU use (share of one core)."""
     cpu0 = time.process_time()
@@ -387,6 +405,7 @@ def main() -> None:
             if max(wlat) < 5 * statistics.median(wlat) + 200:
                 break
         print(f"server warm (index loaded in every worker) in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        rss = [m for m in worker_rss_mb(proc.pid) if m > 50]  # the workers, not uvicorn's helper process
         with LoadSampler() as scan_load:
             (lat, secs, errors), scan_cpu = measured(closed_load, port, scan_reqs, args.clients, args.requests)
         with LoadSampler() as health_load:
@@ -405,7 +424,8 @@ def main() -> None:
     print(f"{len(lat):,} requests ({errors} errors), each with a text of its own, mix 1/3 whole copies, "
           "1/3 excerpts, 1/3 no match; "
           f"{found}/{len(pages)} of the direct checks had a finding; uvicorn workers: {args.workers}; "
-          f"cores: {os.cpu_count()}; load generator: one asyncio process, raw HTTP/1.1 keep-alive connections.\n")
+          f"cores: {os.cpu_count()}; load generator: one asyncio process, raw HTTP/1.1 keep-alive connections; "
+          f"worker memory (RSS, index loaded): {', '.join(f'{m:,.0f} MB' for m in rss) or 'n/a'}.\n")
     print("| measure | p50 ms | p99 ms | requests/s | load generator CPU | load average (1 min) | goal |")
     print("|---|---:|---:|---:|---:|---|---|")
     print(f"| POST /api/v1/scans/text, {args.clients} clients | {statistics.median(lat):.1f} | {pct(lat, 0.99):.1f} "
