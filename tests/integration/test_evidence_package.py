@@ -253,3 +253,20 @@ def test_cli_verify_pins_the_installation_key(built: tuple[Path, str], tmp_path:
     monkeypatch.setenv("NEWSRIGHTS_HOME", str(tmp_path / "elsewhere"))
     res = runner.invoke(app, ["evidence", "verify", str(forged)])
     assert res.exit_code == 0
+
+
+def test_a_damaged_member_is_a_failed_part_not_a_crash(package: Path, tmp_path: Path) -> None:
+    """A flipped byte inside a member's stored bytes (bad CRC / corrupt stream) names that member."""
+    raw = bytearray(package.read_bytes())
+    with zipfile.ZipFile(package) as z:
+        info = z.getinfo("evidence/article.txt")
+    # local header: 30 bytes + file name + extra field, then the member's data
+    name_len = int.from_bytes(raw[info.header_offset + 26 : info.header_offset + 28], "little")
+    extra_len = int.from_bytes(raw[info.header_offset + 28 : info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_len + extra_len
+    raw[start + info.compress_size // 2] ^= 0xFF
+    bad = tmp_path / "damaged.wacz"
+    bad.write_bytes(bytes(raw))
+    report = verify_package(bad)
+    assert not report.ok
+    assert "file:evidence/article.txt" in report.failed_parts

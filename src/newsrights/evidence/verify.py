@@ -23,6 +23,7 @@ import binascii
 import hashlib
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,19 +97,25 @@ def verify_package(
         return report
     report.add("zip", True)
     with zf:
-        dp_bytes = zf.read(manifest.DATAPACKAGE) if manifest.DATAPACKAGE in names else None
-        dg_bytes = zf.read(manifest.DIGEST) if manifest.DIGEST in names else None
+        dp_bytes, dp_err = _read(zf, manifest.DATAPACKAGE) if manifest.DATAPACKAGE in names else (None, "")
+        dg_bytes, dg_err = _read(zf, manifest.DIGEST) if manifest.DIGEST in names else (None, "")
         dp: Any = None
         dg: Any = None
+        if dp_err:
+            report.add("manifest", False, f"datapackage.json is unreadable in the archive: {dp_err}")
+        if dg_err:
+            report.add("digest", False, f"datapackage-digest.json is unreadable in the archive: {dg_err}")
         if dp_bytes is None:
-            report.add("manifest", False, "datapackage.json is missing")
+            if not dp_err:
+                report.add("manifest", False, "datapackage.json is missing")
         else:
             try:
                 dp = _load_json(dp_bytes)
             except ValueError as exc:
                 report.add("manifest", False, f"datapackage.json does not parse: {exc}")
         if dg_bytes is None:
-            report.add("digest", False, "datapackage-digest.json is missing")
+            if not dg_err:
+                report.add("digest", False, "datapackage-digest.json is missing")
         else:
             try:
                 dg = _load_json(dg_bytes)
@@ -157,6 +164,15 @@ def _check_signature(report: VerifyReport, dg: Any, recorded: str | None, truste
                    "" if fp == trusted.lower() else f"signed by key {fp}, not the trusted key {trusted}")
 
 
+def _read(zf: zipfile.ZipFile, name: str) -> tuple[bytes | None, str]:
+    """A member's bytes, or None and why (a damaged member: bad CRC, truncated or corrupt
+    deflate stream, bad local header) — a verification failure to report, not a crash."""
+    try:
+        return zf.read(name), ""
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+
+
 def _check_files(report: VerifyReport, zf: zipfile.ZipFile, names: set[str], dp: dict[str, Any]) -> None:
     listed: set[str] = set()
     for res in dp.get("resources") or []:
@@ -166,7 +182,10 @@ def _check_files(report: VerifyReport, zf: zipfile.ZipFile, names: set[str], dp:
         if p not in names:
             report.add(part, False, "missing from the package")
             continue
-        data = zf.read(p)
+        data, err = _read(zf, p)
+        if data is None:
+            report.add(part, False, f"unreadable in the archive: {err}")
+            continue
         want = str(res.get("hash", ""))
         got = "sha256:" + hashlib.sha256(data).hexdigest()
         if got != want:
