@@ -78,7 +78,7 @@ class PostingTable:
 
     @property
     def nbytes(self) -> int:
-        return self._keys.nbytes + self._docs.nbytes + self._dkeys.nbytes + self._ddocs.nbytes
+        return self._keys.nbytes + self._docs.nbytes + self._dkeys.nbytes + self._ddocs.nbytes + self._dir.nbytes
 
     def add(self, keys: U64, doc: int) -> None:
         if len(keys):
