@@ -5,6 +5,7 @@ article version, a token revocation — is seen by this app's next checks."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import subprocess
 import sys
 import textwrap
@@ -101,6 +102,7 @@ def test_the_index_is_preloaded_when_asked(db_url: str, tmp_path: Path) -> None:
     while not st.scanner_ready() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert st.scanner_ready()
+    assert gc.get_freeze_count() > 0  # the index's objects are kept out of the collector's passes
     # opened before the ingest or after: the first check finds the copy either way (sync on stamp)
     st.config = dataclasses.replace(st.config, scan_sync_seconds=0)
     (found,) = api_client(app, "analyst").post("/api/v1/scans/text", json=COPY).json()["findings"]
