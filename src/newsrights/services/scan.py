@@ -60,8 +60,6 @@ _BODY = (  # the current body of one article (Core: no ORM step on the per-candi
                & (ArticleVersionRow.__table__.c.version == ArticleRow.__table__.c.current_version))
     .where(ArticleRow.__table__.c.id == bindparam("id"))
 )
-#: Prepared candidate articles the detector keeps in memory (LRU).
-CANDIDATE_CACHE = 4096
 
 
 def _now() -> datetime:
@@ -139,7 +137,7 @@ class Scanner:
     def __init__(self, factory: sessionmaker[Session], params: MatchParams = DEFAULT_PARAMS) -> None:
         self.factory = factory
         self.params = params
-        self.detector = Detector(params, text_source=self._text, cache_size=CANDIDATE_CACHE)
+        self.detector = Detector(params, text_source=self._text)
         self._versions: dict[str, tuple[int, str]] = {}
         self._stamp: tuple[Any, ...] | None = None
         self.last_sync = SyncReport()
