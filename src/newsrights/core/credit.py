@@ -53,9 +53,17 @@ _URL_RE = re.compile(r"https?://([A-Za-z0-9.-]+)")
 _TITLE_SEP = re.compile(r"\s*[_|｜\-—–]+\s*")
 
 
+_WS_RE = re.compile(r"\s+")
+
+
+def _squeeze(text: str) -> str:
+    """NFKC without whitespace: :func:`fold` before lower-casing."""
+    return _WS_RE.sub("", unicodedata.normalize("NFKC", text))
+
+
 def fold(text: str) -> str:
     """NFKC, no whitespace, lower case: how credits, titles and bylines are compared."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+    return _squeeze(text).lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,12 +285,16 @@ def check_credit(
         credit = "absent"
         reasons.append(f"credit_absent: no source line names the publisher (required {required_credit!r})")
     # attribution in running text (commentary quoting "国际在线报道…"), not a credit line
+    # each paragraph normalised once: for the mentions (fold = lower of it, as _mentions would) and
+    # for the whole page (NFKC is closed under joining at a line break, and whitespace is dropped,
+    # so fold of the joined text is the lower case of the joined squeezed parts)
     furniture = _furniture(page)
-    folded_names = [fold(n) for n in names if n]  # each paragraph folded once (as _mentions would)
-    in_text = any(any(n in fp for n in folded_names) for fp in map(fold, page.body) if fp not in furniture)
+    folded_names = [fold(n) for n in names if n]
+    squeezed = [_squeeze(p) for p in page.body]
+    in_text = any(any(n in fp for n in folded_names) for fp in (sq.lower() for sq in squeezed) if fp not in furniture)
 
-    page_all = "\n".join((page.text, *page.credit_lines, page.dateline or "", page.byline or "", page.source or ""))
-    fpage = fold(page_all)
+    extra = (*page.credit_lines, page.dateline or "", page.byline or "", page.source or "")
+    fpage = "".join((*squeezed, *map(_squeeze, extra))).lower()
 
     def kept(value: str | None, what: str) -> KeptState:
         if not value:

@@ -21,3 +21,15 @@ def test_simplified_view_converts_traditional_pages_only() -> None:
     assert simplified_view(simp) is simp
     view = simplified_view(trad)
     assert view.credit_lines == ("来源:国际在线",) and "国际在线" in view.text
+
+
+def test_the_page_folded_from_its_parts_equals_the_page_folded_whole() -> None:
+    """check_credit folds each paragraph once and joins them; the same as folding the joined text,
+    including compatibility forms, full-width spaces and Greek final sigma at a join."""
+    from newsrights.core.credit import _squeeze, fold
+
+    parts = ["国际在线消息：\u3000ＡＢＣ １２３", "ﬁ ligature ΣΑΣ", "Σ", "ｏδος Σ\u0301", "\u0301combining", "  ", ""]
+    for i in range(len(parts)):
+        for j in range(len(parts)):
+            chosen = [parts[i], parts[j], parts[(i + j) % len(parts)]]
+            assert "".join(map(_squeeze, chosen)).lower() == fold("\n".join(chosen)), chosen
