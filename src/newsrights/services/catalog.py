@@ -30,7 +30,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsrights.core.declaration import (
@@ -415,7 +415,7 @@ def _store_chunk(session: Session, chunk: list[_Prepared]) -> list[tuple[str, Ow
         known[p.id] = (version, p.sha256)
         versions.append({"article_id": p.id, "version": version, "ingested_at": now, **values})
         outcomes.append(("new" if version == 1 else "updated", ownership))
-    articles = ArticleRow.__table__
+    articles = cast(Table, ArticleRow.__table__)
     if inserted:
         session.execute(insert(articles), list(inserted.values()))
     if changed:
@@ -425,7 +425,7 @@ def _store_chunk(session: Session, chunk: list[_Prepared]) -> list[tuple[str, Ow
             execution_options={"synchronize_session": False},
         )
     if versions:
-        session.execute(insert(ArticleVersionRow.__table__), versions)
+        session.execute(insert(cast(Table, ArticleVersionRow.__table__)), versions)
     return outcomes
 
 

@@ -388,17 +388,19 @@ def decode_df(blob: bytes, shape: tuple[int, ...]) -> np.ndarray:
 def _upsert_sketches(session: Session, values: list[dict[str, Any]]) -> None:
     """Insert or replace sketch rows in one statement (``ON CONFLICT DO UPDATE`` on SQLite and
     PostgreSQL), so two processes syncing the same catalog at once do not collide."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
     dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        stmt = dialect_insert(MatchSketchRow)
-        cols = ("version", "sha256", "uri", "chars", "signature", "anchors", "created_at")
-        stmt = stmt.on_conflict_do_update(index_elements=["article_id", "params"],
-                                          set_={c: stmt.excluded[c] for c in cols})
-        session.execute(stmt, values)
+    cols = ("version", "sha256", "uri", "chars", "signature", "anchors", "created_at")
+    if dialect == "sqlite":
+        lite = sqlite.insert(MatchSketchRow)
+        session.execute(lite.on_conflict_do_update(index_elements=["article_id", "params"],
+                                                   set_={c: lite.excluded[c] for c in cols}), values)
+        return
+    if dialect == "postgresql":
+        pg = postgresql.insert(MatchSketchRow)
+        session.execute(pg.on_conflict_do_update(index_elements=["article_id", "params"],
+                                                 set_={c: pg.excluded[c] for c in cols}), values)
         return
     for v in values:  # pragma: no cover - other databases
         session.merge(MatchSketchRow(**v))
