@@ -136,3 +136,18 @@ def test_a_declaration_from_another_process_is_seen(factory, db_url: str) -> Non
         after = verdict_cache.registry_view(s).registry_on(PAGE.published)
         assert after == L.registry_on(s, PAGE.published)
     assert after.default != before.default
+
+
+def test_two_in_memory_databases_do_not_share_a_cache() -> None:
+    """``sqlite://`` names no file: each engine is its own database, with its own cached records."""
+    a, b = open_db("sqlite://"), open_db("sqlite://")
+    plain = ART.with_(body=("某地举行文化活动，数百名市民参加。", *ART.body[1:]))  # same text in both
+    catalog.ingest(a, [plain])
+    catalog.ingest(b, [plain.with_(source="新华社")])
+    aid = catalog.article_id_for(plain)
+    with a() as sa_, b() as sb:
+        ra = verdict_cache.article_records(sa_, [aid])[aid]
+        rb = verdict_cache.article_records(sb, [aid])[aid]
+        assert (ra.version, ra.sha256) == (rb.version, rb.sha256)  # the same key but for the database
+        assert ra.ownership.class_ == "owned" and rb.ownership.class_ == "third_party"
+        assert verdict_cache.registry_view(sa_) is not verdict_cache.registry_view(sb)

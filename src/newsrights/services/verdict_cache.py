@@ -30,14 +30,16 @@ The caches are bounded, guarded by one lock, and hold only immutable values.
 
 from __future__ import annotations
 
+import itertools
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import Engine, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from newsrights.core.odrl import Party, PolicyVersion, Registry
@@ -65,8 +67,20 @@ class _DeclRow:
     text: str
 
 
+_ENGINES: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
+_SERIAL = itertools.count()
+
+
 def _db_key(session: Session) -> str:
-    return str(session.get_bind().engine.url)
+    """The database's URL; an in-memory SQLite database is one engine's own (its URL names no file)."""
+    engine = session.get_bind().engine
+    url = str(engine.url)
+    if url in ("sqlite://", "sqlite:///") or ":memory:" in url or "mode=memory" in url:
+        with _LOCK:
+            if engine not in _ENGINES:
+                _ENGINES[engine] = next(_SERIAL)
+            return f"{url}#engine{_ENGINES[engine]}"
+    return url
 
 
 _STAMP_SQL = text(
