@@ -179,3 +179,18 @@ def test_detector_candidates_equal_the_step_by_step_path() -> None:
         assert got == det.candidates_reference(p)
         checked += bool(got)
     assert checked >= 2
+
+
+def test_formulaic_mask_equals_the_df_estimate() -> None:
+    """Detector.common (compiled) marks exactly the shingles whose df estimate reaches common_df."""
+    from newsrights.core.matching import Detector
+
+    params = MatchParams(common_df=3, df_bits=10)  # a small sketch: collisions and mean load matter
+    det = Detector(params)
+    for i in range(30):
+        det.add(f"a{i}", "u", _BASE[(i * 7) % 60 :] + f"第{i}篇的不同结尾{i * 13}")
+    p = prepare(_BASE + "一些新的文字", params)
+    want = det.shingle_df(p.shingles) >= params.common_df
+    got = det.common(p.shingles)
+    assert got.tolist() == want.tolist()
+    assert 0 < int(want.sum()) < len(want)

@@ -216,7 +216,7 @@ def _align_groups(params_json: str, bundle: str) -> Any:
         out = []
         if ranked:
             # formulaic shingles exactly as Detector.check_prepared marks them (its own df estimate)
-            common = _df_detector(bundle, params).shingle_df(prepared.shingles) >= params.common_df
+            common = _df_detector(bundle, params).common(prepared.shingles)
             for doc, _score in ranked:
                 rec = rows[doc]
                 art = prepare(rec["article_text"] or "", params)
