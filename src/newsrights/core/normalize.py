@@ -64,6 +64,8 @@ class NormText:
     ends: IntArray
     original_length: int
     converted: bool = False
+    #: the code points of ``text`` when the normaliser has them at hand (saves re-encoding)
+    cps: U32Array | None = None
 
     def __len__(self) -> int:
         return len(self.text)
@@ -81,7 +83,9 @@ class NormText:
         return (int(self.starts[start]), int(self.ends[end - 1]))
 
     def codepoints(self) -> U32Array:
-        return np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32)
+        if self.cps is not None:
+            return self.cps
+        return np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32).copy()  # writable: one kernel signature
 
 
 # --------------------------------------------------------------------------- tables
@@ -233,7 +237,7 @@ def normalize(text: str, *, drop_credit_lines: bool = True) -> NormText:
         out, starts, ends = _convert(out, starts, ends)
         converted = True
     norm = out.astype("<u4").tobytes().decode("utf-32-le")
-    return NormText(norm, starts, ends, len(cps), converted)
+    return NormText(norm, starts, ends, len(cps), converted, out)
 
 
 _NO_MASK = np.zeros(1, dtype=np.bool_)

@@ -246,6 +246,23 @@ def _signature(uniq, num_perm, bits):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def _distinct_first(vals, pos, order):  # type: ignore[no-untyped-def]
+    """The distinct ``vals`` (ascending) and the ``pos`` of each one's first entry in ``order``
+    (a stable argsort of ``vals``), as ``np.unique(..., return_index=True)`` gives them."""
+    n = vals.shape[0]
+    uv = np.empty(n, vals.dtype)
+    up = np.empty(n, np.int64)
+    u = 0
+    for t in range(n):
+        v = vals[order[t]]
+        if u == 0 or uv[u - 1] != v:
+            uv[u] = v
+            up[u] = pos[order[t]]
+            u += 1
+    return uv[:u], up[:u]
+
+
+@njit(cache=True)
 def _anchors(sh, n_units, k, ak, mod):  # type: ignore[no-untyped-def]
     if n_units < ak:
         return np.zeros(0, np.uint64), np.zeros(0, np.int64)
@@ -270,17 +287,7 @@ def _anchors(sh, n_units, k, ak, mod):  # type: ignore[no-untyped-def]
             vals[c] = a[i]
             pos[c] = i
             c += 1
-    order = argsort_hashes(vals)  # stable: first occurrence first among equals
-    uv = np.empty(cnt, np.uint64)
-    up = np.empty(cnt, np.int64)
-    u = 0
-    for t in range(cnt):
-        v = vals[order[t]]
-        if u == 0 or uv[u - 1] != v:
-            uv[u] = v
-            up[u] = pos[order[t]]
-            u += 1
-    return uv[:u], up[:u]
+    return _distinct_first(vals, pos, argsort_hashes(vals))
 
 
 @njit(cache=True)
@@ -790,17 +797,9 @@ def page_keys(sig, anchors, anchor_pos, bands, rows, row_mult, band_mult):  # ty
     k32 = np.empty(n, np.uint32)
     for i in range(n):
         k32[i] = np.uint32(anchors[i] >> _U32)
-    o = np.argsort(k32, kind="mergesort")
-    keys = np.empty(n, np.uint32)
-    pos = np.empty(n, np.int64)
-    u = 0
-    for t in range(n):
-        v = k32[o[t]]
-        if u == 0 or keys[u - 1] != v:
-            keys[u] = v
-            pos[u] = anchor_pos[o[t]] if anchor_pos.shape[0] else 0
-            u += 1
-    return bk, keys[:u], pos[:u]
+    positions = anchor_pos if anchor_pos.shape[0] == n else np.zeros(n, np.int64)
+    keys, pos = _distinct_first(k32, positions, np.argsort(k32, kind="mergesort"))
+    return bk, keys, pos
 
 
 @njit(cache=True)
