@@ -41,6 +41,7 @@ from newsrights.core.declaration import (
 )
 from newsrights.core.model import CHINA_TZ, Article, Ownership, Rejected
 from newsrights.core.ownership import classify
+from newsrights.core.timeline import china_date, in_force
 from newsrights.errors import InputError
 from newsrights.storage.db import transaction
 from newsrights.storage.tables.catalog import ArticleRow, ArticleVersionRow, DeclarationRow, SiteRow
@@ -165,13 +166,8 @@ def article_id_for(article: Article) -> str:
     return "art_" + _sha(article.stable_uri)[:16]
 
 
-def _date_of(on: date | datetime | None) -> date | None:
-    """The calendar date in China (the publisher's, and its declarations') of ``on``."""
-    if on is None:
-        return None
-    if isinstance(on, datetime):
-        return on.astimezone(CHINA_TZ).date() if on.tzinfo else on.date()
-    return on
+#: The calendar date in China of a moment (public home: :func:`newsrights.core.timeline.china_date`).
+_date_of = china_date
 
 
 # --------------------------------------------------------------------------- declarations
@@ -230,29 +226,22 @@ def _parse_page(text: str) -> Declaration:
     return parse_declaration(text)
 
 
-def _decl_from_row(row: DeclarationRow) -> Declaration:
+def declaration_from_row(row: DeclarationRow) -> Declaration:
     """The stored declaration, parsed again from its text (cached: parsing is pure)."""
     return _parse_cached(row.text, row.site_id, row.effective, row.version)
 
 
-def _pick(rows: list[DeclarationRow], on: date | None) -> DeclarationRow | None:
-    """The version in force on ``on``: the latest effective date not after it; undated versions
-    apply when no dated one does. ``on=None`` asks for the newest."""
-    dated = sorted((r for r in rows if r.effective is not None), key=lambda r: (r.effective, r.id))
-    undated = sorted((r for r in rows if r.effective is None), key=lambda r: r.id)
-    if on is None:
-        return dated[-1] if dated else (undated[-1] if undated else None)
-    in_force = [r for r in dated if r.effective is not None and r.effective <= on]
-    if in_force:
-        return in_force[-1]
-    return undated[-1] if undated else None
+#: Old private names, kept for callers not yet switched (public homes: :func:`declaration_from_row`,
+#: :func:`newsrights.core.timeline.in_force`).
+_decl_from_row = declaration_from_row
+_pick = in_force
 
 
 def declaration_in_force(session: Session, site: str, on: date | datetime | None) -> Declaration | None:
     """The declaration of ``site`` in force on ``on`` (a date or datetime; None: the newest), or None."""
     rows = list(session.scalars(select(DeclarationRow).where(DeclarationRow.site_id == site)))
-    row = _pick(rows, _date_of(on))
-    return _decl_from_row(row) if row is not None else None
+    row = in_force(rows, china_date(on))
+    return declaration_from_row(row) if row is not None else None
 
 
 def list_declarations(session: Session, site: str | None = None) -> list[dict[str, Any]]:
@@ -281,11 +270,11 @@ class _DeclarationBook:
     def _registered(self, site: str | None, on: date | None) -> Declaration | None:
         if not site or site not in self.rows:
             return None
-        row = _pick(self.rows[site], on)
+        row = in_force(self.rows[site], on)
         if row is None:
             return None
         if row.id not in self.parsed_rows:
-            self.parsed_rows[row.id] = _decl_from_row(row)
+            self.parsed_rows[row.id] = declaration_from_row(row)
         return self.parsed_rows[row.id]
 
     def _page(self, article: Article) -> Declaration | None:
@@ -305,7 +294,7 @@ class _DeclarationBook:
         it names a site or holder other than the publisher; else the publisher's declaration."""
         if self.fixed is not None:
             return self.fixed
-        on = _date_of(article.published)
+        on = china_date(article.published)
         page = self._page(article)
         for site in (article.site, page.site if page else None):
             found = self._registered(site, on)
@@ -721,7 +710,7 @@ def declaration_for_record(session: Session, record: ArticleRecord) -> Declarati
                 sites.append(_parse_page(record.article.declaration).site)
             rows.sort(key=lambda r: next((i for i, site in enumerate(sites) if site and r.site_id == site), len(sites)))
         if rows:
-            return _decl_from_row(rows[0])
+            return declaration_from_row(rows[0])
         if record.article.declaration:
             page = parse_declaration(record.article.declaration)
             if page.version == ver:

@@ -66,6 +66,7 @@ from newsrights.core.odrl import (
     policy_to_jsonld,
 )
 from newsrights.core.sales import Invoice, Product, agreement_from_offer, offer_policy, price_for
+from newsrights.core.timeline import as_utc
 from newsrights.core.verdicts import DEFAULT_VERDICT_PARAMS, VerdictParams, decide, use_date
 from newsrights.errors import InputError
 from newsrights.storage.db import transaction
@@ -92,8 +93,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _utc(dt: datetime) -> datetime:
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+#: An instant in UTC, naive = UTC (public home: :func:`newsrights.core.timeline.as_utc`).
+_utc = as_utc
 
 
 def as_moment(on: date | datetime | str | None, *, default_now: bool = True) -> datetime:
@@ -125,9 +126,13 @@ def _audit(session: Session, action: str, entity: str, entity_id: str, before: A
     audit.record(session, actor=ACTOR, action=action, entity=entity, entity_id=entity_id, before=before, after=after)
 
 
-def _setting(session: Session, key: str, default: str | None = None) -> str | None:
+def setting(session: Session, key: str, default: str | None = None) -> str | None:
+    """The registry setting ``key`` (e.g. ``conflict``: how overlapping licences combine), else ``default``."""
     row = session.get(SettingRow, key)
     return row.value if row else default
+
+
+_setting = setting  # old private name, kept for callers not yet switched
 
 
 def _put_setting(session: Session, key: str, value: str) -> str | None:
@@ -233,12 +238,16 @@ def list_parties(session: Session) -> list[Party]:
 # --------------------------------------------------------------------------- policies
 
 
-def _version(row: PolicyVersionRow) -> PolicyVersion:
+def policy_version_from_row(row: PolicyVersionRow) -> PolicyVersion:
+    """A stored policy version: its ODRL JSON-LD document read back, valid from/to in China time."""
     from newsrights.core.odrl import policy_from_jsonld
 
     policy, _ = policy_from_jsonld(json.loads(row.document))
     start = _utc(row.valid_from).astimezone(CHINA_TZ)
     return PolicyVersion(policy, row.version, start, _utc(row.valid_to).astimezone(CHINA_TZ) if row.valid_to else None)
+
+
+_version = policy_version_from_row  # old private name, kept for callers not yet switched
 
 
 def put_policy(

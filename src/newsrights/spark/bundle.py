@@ -32,6 +32,7 @@ import numpy as np
 
 from newsrights.core.matching.params import MatchParams
 from newsrights.core.odrl import Party, PolicyVersion, Registry, declaration_policy
+from newsrights.core.timeline import as_utc, china_date, in_force
 from newsrights.spark.rows import article_to_json, ownership_to_json
 
 FILES = ("articles.parquet", "params.json", "df_sketch.npy", "registry.json")
@@ -44,7 +45,7 @@ def export_bundle(factory: Any, out: Path, params: MatchParams | None = None) ->
     from sqlalchemy import select
 
     from newsrights.services.catalog import get_article_record
-    from newsrights.services.licensing import _setting, _version, list_parties, publisher
+    from newsrights.services.licensing import list_parties, policy_version_from_row, publisher, setting
     from newsrights.services.scan import Scanner
     from newsrights.storage.tables.catalog import DeclarationRow
     from newsrights.storage.tables.licensing import PolicyVersionRow
@@ -67,7 +68,7 @@ def export_bundle(factory: Any, out: Path, params: MatchParams | None = None) ->
             rows["article"].append(article_to_json(rec.article))
             rows["ownership"].append(ownership_to_json(rec.ownership))
         pub = publisher(s)
-        versions = [_version(r) for r in s.scalars(
+        versions = [policy_version_from_row(r) for r in s.scalars(
             select(PolicyVersionRow).order_by(PolicyVersionRow.uid, PolicyVersionRow.version))]
         decls = [
             {"id": r.id, "site": r.site_id, "effective": r.effective.isoformat() if r.effective else None,
@@ -77,7 +78,7 @@ def export_bundle(factory: Any, out: Path, params: MatchParams | None = None) ->
         history = {
             "publisher": pub.to_json(),
             "parties": [p.to_json() for p in list_parties(s)],
-            "conflict": _setting(s, "conflict", "prohibit") or "prohibit",
+            "conflict": setting(s, "conflict", "prohibit") or "prohibit",
             "versions": [v.to_json() for v in versions],
             "declarations": decls,
         }
@@ -122,14 +123,12 @@ class RegistryHistory:
     def at(self, when: datetime) -> Registry:
         """The registry in force at ``when`` (same rules as ``services.licensing.registry_on``)."""
         from newsrights.core.declaration import parse_declaration, publisher_declaration
-        from newsrights.services.catalog import _date_of, _pick
-        from newsrights.services.licensing import _utc
 
-        when = _utc(when)
+        when = as_utc(when)
         hit = self._cache.get(when)
         if hit is not None:
             return hit
-        row = _pick(self.declarations, _date_of(when))
+        row = in_force(self.declarations, china_date(when))
         decl = (parse_declaration(row.text, site=row.site_id, effective=row.effective, version=row.version)
                 if row is not None else None) or publisher_declaration()
         reg = Registry(
