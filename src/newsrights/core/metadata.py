@@ -142,6 +142,8 @@ META_LABELS: tuple[tuple[str, str], ...] = (
     ("出处", "source"),
     ("作者", "author"),
     ("撰文", "author"),
+    ("执笔人", "author"),
+    ("执笔", "author"),
     ("记者", "author"),
     ("通讯员", "author"),
     ("发布时间", "date"),
@@ -165,6 +167,22 @@ _LABEL_ALT = "|".join(re.escape(lbl) for lbl, _ in META_LABELS)
 _LABEL_RE = re.compile(rf"[【\[]?\s*(?P<label>{_LABEL_ALT})\s*(?:次数|量)?\s*[】\]]?\s*[:：]\s*")
 _FIELD = dict(META_LABELS)
 _VALUE_STOP = re.compile(r"\s*(?:[|｜丨/]|\s{2,}|[【】\[\]])\s*")
+#: markup that leaked into the text (``size="20"``, ``<b>``): never a name or a source
+_MARKUP_LEAK = re.compile(r"[=<>\"{}]")
+_BRACKETED_NAME = re.compile(
+    rf"^\s*[\[【]\s*(?P<n>[{_CJK}·]{{2,4}}(?:[\s、][{_CJK}·]{{2,4}}){{0,3}})\s*[\]】]\s*$"
+)
+
+
+def _strip_value(value: str) -> str:
+    """Trim separators and brackets around a value, keeping a closing bracket
+    whose opening one is inside (``周思博 (Joel Spolsky)``)."""
+    v = value.strip(" ,，;；|｜丨【】[]")
+    while v and v[-1] in ")）" and v.count("(") + v.count("（") < v.count(")") + v.count("）"):
+        v = v[:-1].rstrip()
+    while v and v[0] in "(（" and v.count("(") + v.count("（") > v.count(")") + v.count("）"):
+        v = v[1:].lstrip()
+    return v.strip(" ,，;；|｜丨【】[]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,10 +232,14 @@ def parse_meta_line(line: str, *, max_len: int = 220) -> MetaLine | None:
     rest = re.sub(
         r"(?:https?://)?[\w-]+(?:\.[\w-]+)+\S*", "", rest
     )  # a site's domain printed beside the date
+    # "2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]": the unlabelled name in brackets is the author
+    bracketed = _BRACKETED_NAME.match(rest)
     rest = re.sub(r"[\s|｜丨/【】\[\]]", "", rest)
     if len(rest) > 8 or re.search(r"[，。；！？,;]", rest):
         return None
     fields: list[tuple[str, str]] = []
+    if bracketed and not _NOT_NAME.search(bracketed["n"]):
+        fields.append(("author", re.sub(r"\s+", " ", bracketed["n"])))
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(s)
         value = s[m.end() : end]
@@ -229,9 +251,9 @@ def parse_meta_line(line: str, *, max_len: int = 220) -> MetaLine | None:
         stop = _VALUE_STOP.search(value)
         if stop and stop.start() > 0:
             value = value[: stop.start()]
-        value = value.strip(" ,，;；|｜丨【】[]()（）")
+        value = _strip_value(value)
         kind = _FIELD[m["label"]]
-        if kind == "date" or kind == "noise" or not value:
+        if kind == "date" or kind == "noise" or not value or _MARKUP_LEAK.search(value):
             continue
         if len(value) > 40 or re.search(r"[。？！?!]", value) or value.count("，") > 1:
             return None
@@ -347,6 +369,70 @@ def find_byline(line: str, *, max_len: int = 60) -> str | None:
     if m2:
         return m2["names"]
     return None
+
+
+_POSTER_BEFORE = re.compile(
+    r"^(?:作者\s*[:：]\s*)?(?P<n>[^\s:：|｜,，。]{2,20}?)\s*(?:发表于|发布于|发表时间|posted\s+on)\s*[:：]?\s*(?=\d)",
+    re.I,
+)
+_POSTER_BY_BOARD = re.compile(r"^本?[贴帖文]子?由\s*(?P<n>[^\s于]{2,20}?)\s*于\s*(?=\d)")
+_POSTER_BY = re.compile(
+    r"(?:^|\s)(?:posted\s+)?by\s*[:：]?\s+(?P<n>[^\s〓|｜,，]{2,20}(?:\s[A-Z][a-z]+){0,2}?)"
+    r"\s*(?:[〓|｜]|\s(?:on|at)\s|$)",
+    re.I,
+)
+_NOT_POSTER = re.compile(r"^(?:本|此|该|原|文章|帖子|网友|匿名|游客|admin$)", re.I)
+
+
+def find_poster(line: str) -> str | None:
+    """The poster named in a forum or blog post stamp — a short line that
+    states a date and who posted: ``ggjjzhzz 发表于 2005-9-15 11:46:00``,
+    ``本贴由大卫于2005年8月12日16:12:21在〖…〗发表``, ``发布时间 2005/05/17
+    22:11:42 by 眉间尺``, ``Posted by Jane Roe on 5 May 2021``. On a post the
+    poster is its author. Lines without a date, long lines (prose) and
+    pronoun-like "names" (``本文发表于…``) are not stamps."""
+    s = clean_line(line).strip("〓=-—* ")
+    if not s or len(s) > 120 or find_date(s) is None and not re.search(r"\d{1,2}:\d{2}", s):
+        return None
+    for rx in (_POSTER_BEFORE, _POSTER_BY_BOARD, _POSTER_BY):
+        m = rx.search(s)
+        if m and not _NOT_POSTER.search(m["n"]) and not _MARKUP_LEAK.search(m["n"]):
+            return m["n"].strip()
+    return None
+
+
+_NAME_LINE = re.compile(rf"^[{_CJK}·]{{2,4}}(?:(?:\s*[、，,]\s*|\s+)[{_CJK}·]{{2,4}}){{0,5}}$")
+#: two-character surnames: a four-character name must start with one (else 谍照趣图 would be a name)
+_COMPOUND_SURNAME = re.compile(
+    r"^(?:欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|长孙|宇文|司徒|夏侯|令狐|端木|独孤|南宫|西门|轩辕|歐陽|司馬|諸葛|東方)"
+)
+#: words that stand alone on a line under a headline but are headings or channels, not names
+_NOT_NAME_WORD = re.compile(
+    r"摘要|前言|导读|引言|概述|简介|正文|目录|图片|视频|新闻|首页|专题|评论|频道|热点|国际|国内|社会|娱乐"
+    r"|体育|财经|科技|军事|教育|健康|旅游|汽车|房产|文化|历史|读书|时尚|博客|论坛|社区|登录|注册|搜索"
+    r"|返回|更多|推荐|排行|广告|天气|编辑|记者|作者|来源|声明|公告|通知|全文|附件|原文|要闻|快讯|动态"
+    r"|首頁|新聞|頻道|評論|熱點|國際|國內|體育|財經|軍事|歷史|讀書|論壇|社區|登錄|登入|註冊|搜尋|推薦|廣告"
+    r"|天氣|編輯|記者|來源|聲明|通知|附件|要聞|快訊|動態|圖片|視頻|影音|專題|專欄|专栏|網誌|网志|相簿|相册"
+)
+
+
+def bare_names(line: str) -> str | None:
+    """``line`` when it is nothing but one to six Chinese names (2–3
+    characters each, 4 with a two-character surname such as 欧阳; separated
+    by ``、``, commas or spaces): ``茉莉``, ``赵延东、风笑天``.
+    Alone, such a line means nothing; right under a headline and over the
+    text it is the author (essays, columns, magazine and blog pages print
+    ``标题 / 作者名 / 正文``). Function words and heading or channel words
+    (``摘要``, ``国内``, ``图片`` …) rule a line out."""
+    s = clean_line(line)
+    if not _NAME_LINE.match(s):
+        return None
+    for part in re.split(r"\s*[、，,]\s*|\s+", s):
+        if _NOT_NAME.search(part) or _NOT_NAME_WORD.search(part):
+            return None
+        if len(part) == 4 and not _COMPOUND_SURNAME.match(part):
+            return None
+    return s
 
 
 # ---------------------------------------------------------------- datelines
@@ -632,6 +718,24 @@ def _is_title_like(line: str) -> bool:
     )
 
 
+def _take_name_under_headline(body: list[str], title_above: bool) -> str | None:
+    """``标题 / 作者名 / 正文``: a line of bare names (:func:`bare_names`) among
+    the first lines of the body, right under the headline (the title printed
+    just above the body, ``title_above``, or a short title-like line) and over
+    text (a line of 10+ characters or a ``——`` subtitle), is the author; it is
+    removed from ``body``."""
+    for k in range(min(4, len(body) - 1)):
+        names = bare_names(body[k])
+        if not names:
+            continue
+        under_headline = _is_title_like(body[k - 1]) if k > 0 else title_above
+        nxt = body[k + 1]
+        if under_headline and (len(nxt) >= 10 or nxt.startswith(("——", "--"))) and not bare_names(nxt):
+            del body[k]
+            return names
+    return None
+
+
 def structure(
     paragraphs: list[str] | tuple[str, ...],
     *,
@@ -656,7 +760,9 @@ def structure(
        at its start or end (menus, link lists), minus furniture (navigation, related-link lists — all
        lines after a 相关新闻 heading —, editor lines, share buttons) and minus
        meta/credit/byline-only lines, which fill the fields and
-       ``credit_lines``. The first body paragraph loses its dateline (and a
+       ``credit_lines``; byline lines one under the other in the header make
+       one byline; with no byline yet, a line of bare names right under the
+       headline is the author (:func:`_take_name_under_headline`). The first body paragraph loses its dateline (and a
        byline in parentheses after it); the last loses a trailing
        ``(记者 …)`` byline and an ``(完)`` end mark.
     """
@@ -686,6 +792,10 @@ def structure(
 
     def take_meta(meta: MetaLine, line: str) -> None:
         nonlocal published, byline
+        poster = find_poster(line) if byline is None and not meta.get("author") else None
+        if poster:  # a post stamp: "ggjjzhzz 发表于 2005-9-15 11:46"
+            byline = poster
+            credits.append(poster)
         for k, v in meta.fields:
             if k == "author":
                 if byline is None:
@@ -703,11 +813,13 @@ def structure(
         i = 1
     elif title is not None and lines and clean_line(title) == lines[0]:
         i = 1
+    title_above = i == 1  # the text opens with its headline
     if title is not None:
         # the headline repeated after a menu line: not body
         ct = re.sub(r"\s+", "", clean_line(title))
         lines = lines[:i] + [ln for k, ln in enumerate(lines[i:]) if k >= 6 or re.sub(r"\s+", "", ln) != ct]
     # header zone
+    last_byline_at = -2
     while i < len(lines):
         ln = lines[i]
         meta = parse_meta_line(ln)
@@ -723,7 +835,11 @@ def structure(
             continue
         by = parse_byline(ln) or (find_byline(ln, max_len=40) if len(ln) <= 40 else None)
         if by:
-            byline = byline or by
+            # "本报实习生 刘国栋 周炜" over "本报记者 王燕平": byline lines one under the other are one byline
+            byline = (
+                f"{byline} {by}" if byline and last_byline_at == i - 1 and by not in byline else byline or by
+            )
+            last_byline_at = i
             credits.append(by)
             i += 1
             continue
@@ -776,6 +892,10 @@ def structure(
 
     body, nav = _trim_link_runs(body)
     furniture.extend(nav)
+    if byline is None:
+        byline = _take_name_under_headline(body, title_above)
+        if byline:
+            credits.append(byline)
     while len(body) > 1 and len(body[-1]) <= 300 and is_declaration_start(body[-1]):
         furniture.append(body.pop())  # the site's footer notice glued to the end of the text
     if body:

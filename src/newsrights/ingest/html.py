@@ -38,10 +38,12 @@ from selectolax.lexbor import LexborHTMLParser
 
 from newsrights.core.metadata import (
     MetaLine,
+    bare_names,
     cjk_ratio,
     clean_line,
     find_byline,
     find_date,
+    find_poster,
     is_declaration_start,
     is_furniture_line,
     parse_byline,
@@ -412,20 +414,30 @@ def _end_index(lines: list[str], para: str, start: int = 0) -> int:
 
 
 def _zone_facts(zone: list[str]) -> tuple[list[MetaLine], str | None, datetime | None]:
-    """Meta lines, the first byline and the first date stated in a run of page lines."""
+    """Meta lines, the byline and the first date stated in a run of page lines.
+
+    The byline is the first line that reads as one (``记者 张三``, ``作者：张三``)
+    or a post stamp naming the poster (:func:`find_poster`); byline lines one
+    under the other are joined (``本报实习生 刘国栋`` / ``本报记者 王燕平``)."""
     metas: list[MetaLine] = []
     byline: str | None = None
     date: datetime | None = None
-    for ln in _join_labels(zone):
+    last_by = -2
+    for k, ln in enumerate(_join_labels(zone)):
         m = parse_meta_line(ln) or parse_meta_line(ln.strip("()（）[]【】 "))
         if m is not None and (m.fields or m.published):
             metas.append(m)
             if m.published and date is None:
                 date = m.published
+            poster = find_poster(ln)  # "ggjjzhzz 发表于 2005-9-15 11:46": a date line naming its poster
+            if poster and byline is None and not m.get("author"):
+                byline, last_by = poster, k
             continue
-        by = parse_byline(ln.strip("()（）[]【】 ")) or find_byline(ln)
+        by = parse_byline(ln.strip("()（）[]【】 ")) or find_byline(ln) or find_poster(ln)
         if by and byline is None:
-            byline = by
+            byline, last_by = by, k
+        elif by and byline and last_by == k - 1 and by not in byline:
+            byline, last_by = f"{byline} {by}", k
         if date is None and len(ln) <= 80:
             found = parse_meta_line(ln, max_len=80)
             if found is not None and found.published:
@@ -496,6 +508,9 @@ def article_from_html(
         byline = byline or zby
         if zone is head_zone:
             published = published or zdate
+    if byline is None and t_idx >= 0 and 1 <= b_idx - t_idx <= 4:
+        # 标题 / 作者名 / 正文: a bare name right under the headline, the text close below
+        byline = bare_names(page_lines[t_idx + 1])
     if published is None and t_idx > 0:
         # some pages print the date just above the headline
         published = _zone_facts(page_lines[max(0, t_idx - 2) : t_idx])[2]
