@@ -90,8 +90,9 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
         config=config,
         factory=factory,
         signer=URLSafeTimedSerializer(config.secret, salt="newsrights-session"),
-        login_limiter=TokenBucket(config.login_rate, config.login_burst),
-        scan_limiter=TokenBucket(config.scan_rate, config.scan_burst),
+        # each of ``config.workers`` processes holds its share of the allowances (see WebConfig.share)
+        login_limiter=TokenBucket(*config.share(config.login_rate, config.login_burst)),
+        scan_limiter=TokenBucket(*config.share(config.scan_rate, config.scan_burst)),
     )
     problems.install(app)
 
@@ -147,14 +148,17 @@ def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int =
 
     With ``workers > 1`` uvicorn forks that many processes, each building the app
     from the environment (``NEWSRIGHTS_DB``/``NEWSRIGHTS_HOME`` are set from
-    ``settings``) and holding its own copy of the match index; rate limits are then
-    per process.
+    ``settings``) and holding its own copy of the match index. ``NEWSRIGHTS_WORKERS`` tells
+    each process how many share the scan and login token buckets (each takes ``1/workers`` of
+    the configured rate and burst); the sign-in lockout is counted in the shared database.
     """
     import os
 
     import uvicorn
 
     settings = settings or Settings.from_env()
+    # the processes sharing the rate allowances (a value already set names the total over several servers)
+    os.environ.setdefault("NEWSRIGHTS_WORKERS", str(max(1, workers)))
     if workers <= 1:
         os.environ.setdefault("NEWSRIGHTS_SCAN_PRELOAD", "1")  # open the index while starting
         uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, proxy_headers=False)

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from fastapi import Request, Response
 
-from newsrights.api.deps import SESSION_COOKIE, Principal, cookie_secure, state
-from newsrights.services import accounts
+from newsrights.api.deps import SESSION_COOKIE, Principal, client_key, cookie_secure, state
+from newsrights.api.problems import Problem
+from newsrights.services import accounts, login_attempts
 from newsrights.storage.db import transaction
 
 
@@ -17,10 +18,26 @@ def sign_in(request: Request, response: Response, username: str, password: str) 
     The cookie holds only the itsdangerous-signed session id; it is HttpOnly,
     SameSite=Lax, Secure (except plain http on loopback) and lives as long as
     the session.
+
+    Before the password is checked, the installation-wide lockout is asked
+    (:mod:`newsrights.services.login_attempts`: failures per username and per client address,
+    counted in the database so every worker sees them); a locked-out attempt is recorded as
+    ``refused`` and answered 429 with ``Retry-After``. Every checked attempt is recorded as
+    ``ok`` or ``failed``.
     """
     st = state(request)
+    client = client_key(request)
+    with transaction(st.factory) as s:
+        locked = login_attempts.lockout(s, username, client, st.config.lockout_policy())
+        if locked is not None:
+            login_attempts.record(s, username, client, "refused")
+    if locked is not None:
+        what = "username" if locked.key == "username" else "address"
+        raise Problem(429, "login_locked", f"too many failed sign-ins for this {what}; "
+                      f"try again in {locked.retry_after} s", headers={"Retry-After": str(locked.retry_after)})
     with transaction(st.factory) as s:
         user = accounts.authenticate(s, username, password)
+        login_attempts.record(s, username, client, "ok" if user is not None else "failed")
         if user is None:
             accounts.audit(s, actor=username[:80] or "?", action="session.login_failed", entity="user",
                            entity_id=username[:80])

@@ -43,6 +43,7 @@ POLICY: dict[str, str] = {
     "list_tokens": "admin",
     "create_token": "admin",
     "revoke_token": "admin",
+    "list_login_attempts": "admin",
     "web_users": "admin",
     "web_users_create": "admin",
     # --- catalog

@@ -78,6 +78,17 @@ class TokenCreated(BaseModel):
     info: TokenOut
 
 
+class LoginAttemptOut(BaseModel):
+    """One sign-in attempt: ``ok``, ``failed``, ``refused`` (locked out, not checked) or ``unlocked``
+    (an admin lifted the lockout); ``at`` in UTC."""
+
+    id: int
+    at: str
+    username: str
+    client: str
+    outcome: Literal["ok", "failed", "refused", "unlocked"]
+
+
 class LoginIn(In):
     username: str = Field(min_length=1, max_length=80)
     password: str = Field(min_length=1, max_length=1024)

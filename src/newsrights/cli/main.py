@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from newsrights.cli import act, catalog, crawl, demo, licensing, matching, sparkjobs, webapp
+from newsrights.cli import act, catalog, crawl, demo, licensing, logins, matching, sparkjobs, webapp
 from newsrights.errors import ConfigError, InputError, NewsrightsError
 
 EXIT_OK = 0
@@ -29,7 +29,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (catalog, matching, licensing, crawl, act, webapp, sparkjobs, demo):
+for module in (catalog, matching, licensing, crawl, act, webapp, logins, sparkjobs, demo):
     module.register(app)
 
 

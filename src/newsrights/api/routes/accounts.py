@@ -1,14 +1,23 @@
-"""Users and API tokens (admin only; every change audited by the accounts service)."""
+"""Users, API tokens and sign-in attempts (admin only; every change audited by the accounts service)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
 from newsrights.api.deps import DB, Id, Me, Page, page_of, state
-from newsrights.api.schemas import PageOut, TokenCreated, TokenIn, TokenOut, UserIn, UserOut, UserPatch
-from newsrights.services import accounts
+from newsrights.api.schemas import (
+    LoginAttemptOut,
+    PageOut,
+    TokenCreated,
+    TokenIn,
+    TokenOut,
+    UserIn,
+    UserOut,
+    UserPatch,
+)
+from newsrights.services import accounts, login_attempts
 from newsrights.storage.db import transaction
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
@@ -59,3 +68,19 @@ def create_token(body: TokenIn, request: Request, me: Me) -> TokenCreated:
 def revoke_token(token_id: Id, request: Request, me: Me) -> None:
     with transaction(state(request).factory) as s:
         accounts.revoke_token(s, token_id, actor=me.user.username)
+
+
+@router.get("/login-attempts", response_model=PageOut[LoginAttemptOut])
+def list_login_attempts(
+    session: DB, page: Page,
+    username: Annotated[str | None, Query(max_length=80)] = None,
+    client: Annotated[str | None, Query(max_length=64)] = None,
+    outcome: Annotated[Literal["ok", "failed", "refused", "unlocked"] | None, Query()] = None,
+) -> PageOut[LoginAttemptOut]:
+    """Sign-in attempts, newest first (the installation-wide lockout counts the ``failed`` ones)."""
+    items, total = login_attempts.list_attempts(session, username=username, client=client, outcome=outcome,
+                                                limit=page.limit, offset=page.offset)
+    more = page.offset + page.limit < total
+    return PageOut[LoginAttemptOut](items=[LoginAttemptOut(**a.to_json()) for a in items], total=total,  # type: ignore[arg-type]
+                                    limit=page.limit, offset=page.offset,
+                                    next_offset=page.offset + page.limit if more else None)

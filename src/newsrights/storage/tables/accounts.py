@@ -1,4 +1,4 @@
-"""Tables of the accounts area: users with one role, API tokens, web sessions.
+"""Tables of the accounts area: users with one role, API tokens, web sessions, sign-in attempts.
 
 Secrets are never stored: passwords as argon2id hashes, API tokens and
 session ids as SHA-256 digests (they are 256-bit random strings, so a fast
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from newsrights.storage.db import Base
@@ -57,3 +57,21 @@ class WebSessionRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     revoked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class LoginAttemptRow(Base):
+    """One sign-in attempt (web form or ``POST /api/v1/auth/login``), kept for the lockout rule and
+    for staff: ``outcome`` is ``ok``, ``failed`` (wrong username or password) or ``refused`` (not
+    checked: the username or the client address was locked out). ``at`` is UTC. No password is kept."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_client_at", "client", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+    username: Mapped[str] = mapped_column(String(80), nullable=False)
+    client: Mapped[str] = mapped_column(String(64), nullable=False)
+    outcome: Mapped[str] = mapped_column(String(10), nullable=False)
