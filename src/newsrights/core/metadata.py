@@ -372,7 +372,7 @@ def find_byline(line: str, *, max_len: int = 60) -> str | None:
 
 
 _POSTER_BEFORE = re.compile(
-    r"^(?:作者\s*[:：]\s*)?(?P<n>[^\s:：|｜,，。]{2,20}?)\s*(?:发表于|发布于|发表时间|posted\s+on)\s*[:：]?\s*(?=\d)",
+    r"^(?:作者\s*[:：]\s*)?(?P<n>[^\s:：|｜,，。\[\]【】()（）<>]{2,20}?)\s*(?:发表于|发布于|发表时间|posted\s+on)\s*[:：]?\s*(?=\d)",
     re.I,
 )
 _POSTER_BY_BOARD = re.compile(r"^本?[贴帖文]子?由\s*(?P<n>[^\s于]{2,20}?)\s*于\s*(?=\d)")
@@ -381,7 +381,7 @@ _POSTER_BY = re.compile(
     r"\s*(?:[〓|｜]|\s(?:on|at)\s|$)",
     re.I,
 )
-_NOT_POSTER = re.compile(r"^(?:本|此|该|原|文章|帖子|网友|匿名|游客|admin$)", re.I)
+_NOT_POSTER = re.compile(r"^(?:本|此|该|原|文章|帖子|网友|匿名|游客|admin$)|点击|收藏|评论|回复", re.I)
 
 
 def find_poster(line: str) -> str | None:
@@ -422,8 +422,9 @@ def bare_names(line: str) -> str | None:
     by ``、``, commas or spaces): ``茉莉``, ``赵延东、风笑天``.
     Alone, such a line means nothing; right under a headline and over the
     text it is the author (essays, columns, magazine and blog pages print
-    ``标题 / 作者名 / 正文``). Function words and heading or channel words
-    (``摘要``, ``国内``, ``图片`` …) rule a line out."""
+    ``标题 / 作者名 / 正文``). Function words, heading or channel words
+    (``摘要``, ``国内``, ``图片`` …) and organisation endings (网, 报, 社 …)
+    rule a line out."""
     s = clean_line(line)
     if not _NAME_LINE.match(s):
         return None
@@ -432,6 +433,8 @@ def bare_names(line: str) -> str | None:
             return None
         if len(part) == 4 and not _COMPOUND_SURNAME.match(part):
             return None
+        if part[-1] in "网網报報社台站刊部局厅廳委院所处處组組团團队隊":
+            return None  # an organisation: 报纸网, 新华社, 宣传部
     return s
 
 

@@ -135,6 +135,83 @@ def _meta(tree: LexborHTMLParser) -> dict[str, str]:
     return out
 
 
+def _meta_all(tree: LexborHTMLParser, key: str) -> list[str]:
+    """Every value of a repeated ``<meta>`` tag, in page order: one
+    ``dc.creator`` or ``citation_author`` tag per author is the Dublin Core /
+    Highwire convention for several authors."""
+    out: list[str] = []
+    for node in tree.css("meta"):
+        attrs = node.attributes
+        name = (attrs.get("name") or attrs.get("property") or "").strip().lower()
+        val = (attrs.get("content") or "").strip()
+        if name == key and val and val not in out:
+            out.append(val)
+    return out
+
+
+#: elements that mark up a byline, most specific first
+_BYLINE_SELECTORS = (
+    '[itemprop~="author"]',
+    '[rel~="author"]',
+    '[class~="byline"]',
+    '[class*="byline"]',
+    '[class*="author"]',
+)
+_BY_LABEL = re.compile(r"^(?:by|von|par|por|door|作者|文|撰文)\s*[:：/]?\s*", re.I)
+
+
+def _markup_byline(tree: LexborHTMLParser) -> str | None:
+    """The byline the page marks up: the text of the first element with
+    ``itemprop="author"`` (its ``itemprop="name"`` when it has one),
+    ``rel="author"``, or a class naming a byline or author, once a leading
+    ``By``/``作者：`` label is cut. Every ``itemprop="author"`` element counts
+    (several authors); other elements give their first short text (3–80
+    characters) that is not a "follow" link. Read before the page lines are
+    taken (that mutates the tree)."""
+    for sel in _BYLINE_SELECTORS:
+        names: list[str] = []
+        for node in tree.css(sel):
+            inner = node.css_first('[itemprop~="name"]') if sel.startswith("[itemprop") else None
+            raw = (
+                (inner or node).attributes.get("content")
+                if (inner or node).tag == "meta"
+                else (inner or node).text()
+            )
+            text = _BY_LABEL.sub("", clean_line(re.sub(r"\s+", " ", html_lib.unescape(raw or ""))))
+            if not 2 <= len(text) <= 80 or not _looks_like_names(text) or text in names:
+                continue
+            names.append(text)
+            if not sel.startswith("[itemprop"):
+                break
+        if names:
+            return ", ".join(names)
+    return None
+
+
+_LATIN_NAME = re.compile(
+    r"^(?:[A-Z][a-zA-Z'’.-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-zA-Z'’.-]+|[A-Z]\.|de|da|di|van|von|der|den|del|la|le|bin|al))"
+    r"{1,4}(?:\s+[A-Z][a-zA-Z'’.-]+)?$"
+)
+
+
+def _looks_like_names(text: str) -> bool:
+    """Person names, one or several (``, ``, `` and ``, ``&``, ``、``): Latin
+    names of two to six words, each capitalised (or an initial with a full stop,
+    or a particle such as ``van``), or Chinese names as :func:`bare_names`
+    reads them. Widget text (``[点击此处收藏本文]``, ``Follow @x``), site
+    names (``报纸网``) and stray initials (``J J``) are not."""
+    parts = [p.strip() for p in re.split(r",\s*|\s+(?:and|&|und|et|y)\s+|\s*[、，;；]\s*", text) if p.strip()]
+    if not parts:
+        return False
+    for part in parts:
+        if re.search(r"[\u3400-\u9fff]", part):
+            if not bare_names(part):
+                return False
+        elif not _LATIN_NAME.match(part) or part.upper() == part and len(part.split()) > 4:
+            return False
+    return True
+
+
 def _jsonld(tree: LexborHTMLParser) -> dict[str, Any]:
     """The first JSON-LD object of an article type (NewsArticle, Article, ReportageNewsArticle …)."""
     for node in tree.css('script[type="application/ld+json"]'):
@@ -413,12 +490,16 @@ def _end_index(lines: list[str], para: str, start: int = 0) -> int:
     return -1
 
 
-def _zone_facts(zone: list[str]) -> tuple[list[MetaLine], str | None, datetime | None]:
+def _zone_facts(
+    zone: list[str], stamps_within: int | None = None
+) -> tuple[list[MetaLine], str | None, datetime | None]:
     """Meta lines, the byline and the first date stated in a run of page lines.
 
     The byline is the first line that reads as one (``记者 张三``, ``作者：张三``)
     or a post stamp naming the poster (:func:`find_poster`); byline lines one
-    under the other are joined (``本报实习生 刘国栋`` / ``本报记者 王燕平``)."""
+    under the other are joined (``本报实习生 刘国栋`` / ``本报记者 王燕平``).
+    ``stamps_within`` limits post stamps to the zone's first lines (under a
+    post, the stamps further down belong to the replies)."""
     metas: list[MetaLine] = []
     byline: str | None = None
     date: datetime | None = None
@@ -429,11 +510,18 @@ def _zone_facts(zone: list[str]) -> tuple[list[MetaLine], str | None, datetime |
             metas.append(m)
             if m.published and date is None:
                 date = m.published
-            poster = find_poster(ln)  # "ggjjzhzz 发表于 2005-9-15 11:46": a date line naming its poster
+            stamp_ok = stamps_within is None or k < stamps_within
+            poster = (
+                find_poster(ln) if stamp_ok else None
+            )  # "ggjjzhzz 发表于 2005-9-15": a date line naming its poster
             if poster and byline is None and not m.get("author"):
                 byline, last_by = poster, k
             continue
-        by = parse_byline(ln.strip("()（）[]【】 ")) or find_byline(ln) or find_poster(ln)
+        by = (
+            parse_byline(ln.strip("()（）[]【】 "))
+            or find_byline(ln)
+            or (find_poster(ln) if stamps_within is None or k < stamps_within else None)
+        )
         if by and byline is None:
             byline, last_by = by, k
         elif by and byline and last_by == k - 1 and by not in byline:
@@ -470,6 +558,8 @@ def article_from_html(
         tree.css_first("html").attributes.get("lang") if tree.css_first("html") is not None else None
     ) or meta.get("og:locale")
     title = _choose_title(tree, meta, ld, None)
+    marked_byline = _markup_byline(tree)
+    creators = [n for n in (_flip_name(v) for v in _meta_all(tree, "dc.creator")) if n]
     page_lines = _lines_of(tree)  # mutates the tree: everything read from it comes before
     main_lines, doc = _extract_main(text, url)
     main_size = _prose_size(main_lines)
@@ -499,7 +589,7 @@ def article_from_html(
     byline = parts.byline
     published = parts.published
     for zone in (head_zone, tail_zone):
-        metas, zby, zdate = _zone_facts(zone)
+        metas, zby, zdate = _zone_facts(zone, None if zone is head_zone else 3)
         for m in metas:
             source = source or m.get("source")
             editor = editor or m.get("editor")
@@ -533,8 +623,9 @@ def article_from_html(
             meta.get("article:author"),
             meta.get("sailthru.author"),
             meta.get("parsely-author"),
-            _flip_name(meta.get("dc.creator")),
-            _trafilatura_author(text),
+            ", ".join(creators) or None,
+            marked_byline,
+            _trafilatura_author_checked(text),
         ):
             if cand and _plausible_author(cand, meta, ld):
                 byline = re.sub(r"^(?:by|von|par)\s+", "", clean_line(html_lib.unescape(cand)), flags=re.I)
@@ -628,6 +719,15 @@ def _trafilatura_author(html_text: str) -> str | None:
     except Exception as exc:
         log.debug("trafilatura author failed: %s", exc)
         return None
+
+
+def _trafilatura_author_checked(html_text: str) -> str | None:
+    """trafilatura's author when it reads as names (:func:`_looks_like_names`):
+    its xpaths also catch comment-form labels and stray initials."""
+    found = _trafilatura_author(html_text)
+    if not found:
+        return None
+    return found if _looks_like_names(re.sub(r"^(?:by|von|par)\s+", "", found.strip(), flags=re.I)) else None
 
 
 def _flip_name(value: str | None) -> str | None:

@@ -122,3 +122,56 @@ def test_html_forum_post_stamp_under_the_text() -> None:
     <p>本贴由大卫于2005年8月12日16:12:21在〖心灵体操〗发表.</p>
     <p>回复本贴</p></body></html>"""
     assert _article(html).byline == "大卫"
+
+
+EN_BODY = "<p>" + "The council voted on Tuesday to close the old bridge for repairs. " * 4 + "</p>"
+
+
+def test_html_byline_element_beats_a_comment_form_username() -> None:
+    html = f"""<html><head><title>Bridge closed | Example Post</title></head><body>
+    <h1>Bridge closed</h1><span class="byline">By Erin Example</span>
+    <article>{EN_BODY}{EN_BODY}</article>
+    <form class="comments"><label class="comment-author">Username</label></form></body></html>"""
+    assert _article(html).byline == "Erin Example"
+
+
+def test_html_itemprop_authors_all_count() -> None:
+    html = f"""<html><head><title>Bridge closed</title></head><body><h1>Bridge closed</h1>
+    <span itemprop="author" itemscope><span itemprop="name">Jane Roe</span></span> and
+    <span itemprop="author" itemscope><span itemprop="name">John Doe</span></span>
+    <article>{EN_BODY}{EN_BODY}</article></body></html>"""
+    assert _article(html).byline == "Jane Roe, John Doe"
+
+
+def test_html_repeated_dc_creator_tags_are_several_authors() -> None:
+    html = f"""<html><head><title>Bridge closed</title>
+    <meta name="dc.creator" content="Roe, Jane"><meta name="dc.creator" content="Doe, John">
+    </head><body><h1>Bridge closed</h1><article>{EN_BODY}{EN_BODY}</article></body></html>"""
+    assert _article(html).byline == "Jane Roe, John Doe"
+
+
+def test_html_author_class_with_widget_text_is_not_a_byline() -> None:
+    html = f"""<html><head><title>Bridge closed</title></head><body><h1>Bridge closed</h1>
+    <div class="author-tools">[点击此处收藏本文]</div><div class="author">J J</div>
+    <article>{EN_BODY}{EN_BODY}</article></body></html>"""
+    assert _article(html).byline is None
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("Erin Cunningham", True),
+        ("Ludwig van Beethoven", True),
+        ("Jane Roe and John Doe", True),
+        ("黄宇", True),
+        ("J J", False),
+        ("报纸网", False),
+        ("Follow @someone", False),
+        ("Discuz! Team and Comsenz UI Team", False),
+        ("Username", False),
+    ],
+)
+def test_looks_like_names(text: str, ok: bool) -> None:
+    from newsrights.ingest.html import _looks_like_names
+
+    assert _looks_like_names(text) is ok
