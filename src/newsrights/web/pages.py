@@ -222,7 +222,7 @@ def web_check_run(request: Request, text: str = Form("", max_length=200_000),
         findings, _ = fetch_and_scan(request, url.strip(), record=True, actor=me.user.username)
         page_marked = None
     elif text.strip():
-        findings = check_text(request, text)
+        findings = check_text(state(request), text)
         norm_text = "\n\n".join(p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()) or text
         page_marked = highlight(norm_text, [(sp.page_start, sp.page_end) for f in findings for sp in f.spans])
     else:

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from newsrights.api.deps import Me, rate_limit_scan, state
+from newsrights.api.deps import AppState, Me, rate_limit_scan, state
 from newsrights.api.problems import Problem
 from newsrights.api.schemas import ScanOut, ScanTextIn, ScanUrlIn
 from newsrights.core.model import Article
@@ -22,17 +22,22 @@ async def _rate_limited(request: Request) -> None:
 router = APIRouter(prefix="/api/v1/scans", tags=["scans"], dependencies=[Depends(_rate_limited)])
 
 
-def check_text(request: Request, text: str, url: str = "", title: str | None = None) -> list[Any]:
+def check_text(st: AppState, text: str, url: str = "", title: str | None = None) -> list[Any]:
     """Findings (with verdicts) for a bare text; paragraphs split on blank lines. Nothing is stored."""
     page = Article(body=tuple(p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()) or (text,),
                    title=title, url=url or None, origin=url or "text")
-    return scan_page(request, page)
+    return scan_page(st, page)
 
 
-def scan_page(request: Request, page: Article, *, raw: bytes | None = None, content_type: str | None = None) -> list[Any]:
+def scan_out(findings: list[Any]) -> dict[str, Any]:
+    """The ``ScanOut`` answer of a check that records nothing, as plain JSON values."""
+    return {"count": len(findings), "findings": [f.to_json() for f in findings], "recorded": []}
+
+
+def scan_page(st: AppState, page: Article, *, raw: bytes | None = None, content_type: str | None = None) -> list[Any]:
     """Match under the index lock (the detector is not thread-safe), then attach verdicts outside it,
     so the database work of several requests overlaps."""
-    with state(request).scanner() as scanner:
+    with st.scanner() as scanner:
         matched = scanner.detector.check(page.text, page_url=page.url or page.origin)
     return scanner.scan_page(page, raw=raw, content_type=content_type, matched=matched)  # type: ignore[no-any-return]
 
@@ -48,8 +53,7 @@ async def scan_text(body: ScanTextIn, request: Request) -> ScanOut:
     st = state(request)
     if not st.scanner_ready():
         await run_in_threadpool(st.prepare_scanner)
-    findings = check_text(request, body.text, body.url, body.title)
-    return ScanOut(count=len(findings), findings=[f.to_json() for f in findings])
+    return ScanOut(**scan_out(check_text(st, body.text, body.url, body.title)))
 
 
 def fetch_and_scan(request: Request, url: str, *, record: bool, actor: str) -> tuple[list[Any], list[int]]:
@@ -77,7 +81,7 @@ def fetch_and_scan(request: Request, url: str, *, record: bool, actor: str) -> t
         reasons = ", ".join(sorted({getattr(r, "reason", "unreadable") for r in items})) or "no_article"
         raise Problem(400, "unreadable_page", f"no article could be read from the page ({reasons})")
     page = pages[0]
-    findings = scan_page(request, page, raw=result.body, content_type=result.content_type)
+    findings = scan_page(st, page, raw=result.body, content_type=result.content_type)
     ids: list[int] = []
     if record and findings:
         with st.scanner() as scanner, transaction(st.factory) as s:
