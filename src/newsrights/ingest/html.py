@@ -250,19 +250,43 @@ _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–| - )\s*")
 
 _SITE_WORD = re.compile(r"(?:网|报|台|社|频道|新闻|在线|中心|官网|首页|Online|News|\.com|\.cn)$", re.I)
 _TAIL_SPLIT = re.compile(r"^(?P<head>.+?)\s*(?:-|_|\||｜|—|–)\s*(?P<tail>[^-_|｜—–]{1,16})$")
+#: a Latin site name after a spaced separator: up to four capitalised words (``Daily Star``,
+#: ``The Gateway Pundit``, ``WIRED``) or a credit (``by Jane Roe``); ``- updates`` is headline
+_LATIN_TAIL = re.compile(
+    r"^(?P<head>.+?)\s+(?:-|\||｜|—|–|::)\s+(?P<tail>(?:by\s+)?(?:[A-Z0-9][\w.'’&!-]*|of|the|and|on|for)"
+    r"(?:\s+(?:[A-Z0-9][\w.'’&!-]*|of|the|and|on|for)){0,3})\s*(?:::)?$"
+)
 
 
-def _strip_site_suffix(title: str) -> str:
-    """``标题_频道_新浪网`` → ``标题``; ``标题-新华网`` → ``标题``: cut trailing
-    segments that name a site or channel, keep the rest whole."""
+def _strip_site_suffix(title: str, site_names: tuple[str, ...] = ()) -> str:
+    """``标题_频道_新浪网`` → ``标题``; ``标题-新华网`` → ``标题``; ``Headline |
+    Daily Mail Online`` → ``Headline``: cut trailing segments that name a site
+    or channel (a site word, four characters or less, the page's own site
+    name, or up to four capitalised Latin words after a spaced separator when
+    the rest is twice as long), keep the rest whole. A title still split by
+    ``_`` or ``|`` after that (``频道_标题``), or a Chinese title split by a
+    spaced hyphen (``Joel on Software - 给计算机系学生的建议``), gives its
+    longest part (in a Chinese title, the part with the most Chinese); a spaced hyphen inside an English headline (``'I sell
+    holidays - booking …'``) is headline, not a separator."""
     t = title.strip()
+    sites = {_compact(n).lower() for n in site_names if n}
     for _ in range(4):
         m = _TAIL_SPLIT.match(t)
-        if not m or not (_SITE_WORD.search(m["tail"].strip()) or len(m["tail"].strip()) <= 4):
-            break
-        t = m["head"].strip()
+        if m and (_SITE_WORD.search(m["tail"].strip()) or len(m["tail"].strip()) <= 4):
+            t = m["head"].strip().rstrip("-_|｜—– ")
+            continue
+        lat = _LATIN_TAIL.match(t)
+        if lat and len(lat["head"]) >= 2 * len(lat["tail"]):
+            t = lat["head"].strip()
+            continue
+        if m and _compact(m["tail"]).lower() in sites:
+            t = m["head"].strip().rstrip("-_|｜—– ")
+            continue
+        break
     parts = [p for p in _TITLE_SPLIT.split(t) if p.strip()]
-    if len(parts) > 1 and " - " in t or "_" in t or "|" in t:
+    if len(parts) > 1 and ("_" in t or "|" in t or "｜" in t or " - " in t and cjk_ratio(t) > 0.3):
+        if cjk_ratio(t) > 0.3:  # a Chinese title: the part with the most Chinese, not a Latin site name
+            return max(parts, key=lambda p: (sum(1 for c in p if "\u3400" <= c <= "\u9fff"), len(p))).strip()
         return max(parts, key=len).strip()
     return t
 
