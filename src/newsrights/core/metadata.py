@@ -858,7 +858,8 @@ def structure(
 
     body: list[str] = []
     in_related = False
-    for ln in lines[i:]:
+    last_byline_at = -2
+    for j, ln in enumerate(lines[i:]):
         if in_related:
             furniture.append(ln)
             continue
@@ -888,7 +889,10 @@ def structure(
             find_byline(ln, max_len=30) if len(ln) <= 30 else None
         )
         if by and len(ln) <= 30:
-            byline = byline or by
+            byline = (
+                f"{byline} {by}" if byline and last_byline_at == j - 1 and by not in byline else byline or by
+            )
+            last_byline_at = j
             credits.append(by)
             continue
         body.append(ln)

@@ -16,7 +16,8 @@ Metric definitions (the same for our reader and for plain trafilatura):
   has one, else the page's local day) equals the reference day.
 * **byline** — correct when every reference author name occurs in the
   extracted byline (whitespace- and case-insensitive, quotes folded) and the
-  byline is not more than three times as long as the names. A reference's
+  byline is not more than three times as long as the names. A Chinese
+  reference listing several people (``刘国栋 周炜``) names each of them. A reference's
   leading ``By``/``by:`` is a label, not part of a name, and is dropped; a
   reference "byline" that is a timestamp (readability's seattletimes page:
   ``April 28, 2019 at 6:01 am …``) states no author and is not counted.
@@ -114,13 +115,19 @@ def date_ok(predicted: datetime | date | None, reference: str) -> bool:
 
 def reference_names(names: list[str]) -> list[str]:
     """Reference author names without a leading ``By``/``by:`` label; a
-    reference that is a timestamp (a year and a clock time) names nobody."""
-    out = []
+    reference that is a timestamp (a year and a clock time) names nobody; a
+    Chinese reference listing several people (``刘国栋 周炜 王燕平``,
+    ``赵延东、风笑天``) is one name each (a byline prints them with their
+    roles between: ``本报实习生 刘国栋 周炜 本报记者 王燕平``)."""
+    out: list[str] = []
     for n in names:
         n = re.sub(r"^\s*by\s*:?\s+", "", n, flags=re.I).strip()
         if not n or (re.search(r"\b(?:19|20)\d{2}\b", n) and re.search(r"\b\d{1,2}:\d{2}\b", n)):
             continue
-        out.append(n)
+        if not re.search(r"[A-Za-z]", n) and re.search(r"[\u3400-\u9fff]", n):
+            out.extend(p for p in re.split(r"[\s、，,;；]+", n) if p)
+        else:
+            out.append(n)
     return out
 
 

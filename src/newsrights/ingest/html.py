@@ -307,7 +307,8 @@ def _choose_title_raw(
         head_title = clean_line(node.text())
     og = clean_line(meta.get("og:title", "") or meta.get("twitter:title", ""))
     ld_title = clean_line(str(ld.get("headline") or ""))
-    refs = [_compact(_strip_site_suffix(t)) for t in (head_title, og, ld_title) if t]
+    sites = (meta.get("og:site_name", ""), _names(ld.get("publisher")) or "")
+    refs = [_compact(_strip_site_suffix(t, sites)) for t in (head_title, og, ld_title) if t]
     for sel in ("h1", "h2"):
         for h in tree.css(sel):
             ht = _compact(clean_line(h.text()))
@@ -317,9 +318,9 @@ def _choose_title_raw(
     if ld_title:
         return ld_title
     if og:
-        return _strip_site_suffix(og)
+        return _strip_site_suffix(og, sites)
     if head_title:
-        return _strip_site_suffix(head_title)
+        return _strip_site_suffix(head_title, sites)
     return traf_title
 
 

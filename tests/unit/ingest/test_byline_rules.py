@@ -175,3 +175,11 @@ def test_looks_like_names(text: str, ok: bool) -> None:
     from newsrights.ingest.html import _looks_like_names
 
     assert _looks_like_names(text) is ok
+
+
+def test_structure_stacked_byline_lines_inside_the_text() -> None:
+    parts = structure(
+        ["拆房屡出命案", "谁来为拆房埋单？", "本报实习生 刘国栋 周炜", "本报记者 王燕平", BODY],
+        title="某某的博客",
+    )
+    assert parts.byline == "本报实习生 刘国栋 周炜 本报记者 王燕平"

@@ -31,6 +31,14 @@ def test_reference_names_drop_the_by_label_and_timestamps() -> None:
     assert reference_names(["张三"]) == ["张三"]
 
 
+def test_a_chinese_reference_listing_several_people_names_each() -> None:
+    names = reference_names(["刘国栋 周炜 王燕平"])
+    assert names == ["刘国栋", "周炜", "王燕平"]
+    assert byline_ok("本报实习生 刘国栋 周炜 本报记者 王燕平", names)
+    assert reference_names(["赵延东、风笑天"]) == ["赵延东", "风笑天"]
+    assert reference_names(["周思博 (Joel Spolsky)"]) == ["周思博 (Joel Spolsky)"]
+
+
 def test_byline_ok_all_names_and_not_too_long() -> None:
     assert byline_ok("本报记者 张三 李四", ["张三", "李四"])
     assert not byline_ok("本报记者 张三", ["张三", "李四"])
