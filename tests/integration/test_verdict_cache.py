@@ -34,8 +34,13 @@ def _finding() -> Finding:
 
 
 def _judge(factory) -> Finding:  # type: ignore[no-untyped-def]
+    """The verdict in a transaction (``attach_verdicts``), checked equal to the scanner's path on
+    the committed state (``judge_committed``: DBAPI reads, shared record cache)."""
     with transaction(factory) as s:
         (got,) = L.attach_verdicts(s, PAGE, [_finding()])
+    (committed,) = verdict_cache.judge_committed(factory, PAGE, [_finding()])
+    assert (committed.verdict, committed.verdict_reasons, committed.registry_snapshot) == (
+        got.verdict, got.verdict_reasons, got.registry_snapshot)
     return got
 
 
@@ -57,6 +62,9 @@ def test_records_in_bulk_equal_the_one_by_one_read(factory) -> None:  # type: ig
         assert bulk[ids[1]].version == 2 and bulk[ids[1]].versions == 2
         assert verdict_cache.article_records(s, [*ids, "art_missing"]) == bulk
         assert verdict_cache.article_records(s, ids) == bulk  # from the cache
+    verdict_cache.clear()
+    assert verdict_cache.committed_records(factory, [*ids, "art_missing"]) == bulk  # DBAPI reads
+    assert verdict_cache.committed_records(factory, ids) == bulk  # from the cache
 
 
 def test_registry_view_equals_registry_on_for_every_date(factory) -> None:  # type: ignore[no-untyped-def]

@@ -30,7 +30,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsrights.core.declaration import (
@@ -604,11 +604,16 @@ def _records_statement() -> Any:
 def get_article_records(session: Session, article_ids: Iterable[str]) -> dict[str, ArticleRecord]:
     """Current records of many articles in one Core query (ids not in the catalog are left out);
     each equal to what :func:`get_article_record` returns for it."""
+    return records_on(session.connection(), article_ids)
+
+
+def records_on(conn: Connection, article_ids: Iterable[str]) -> dict[str, ArticleRecord]:
+    """:func:`get_article_records` on a Core connection (the check path reads without a session)."""
     ids = sorted(set(article_ids))
     if not ids:
         return {}
     out: dict[str, ArticleRecord] = {}
-    for row in session.connection().execute(_records_statement(), {"ids": ids}):
+    for row in conn.execute(_records_statement(), {"ids": ids}):
         art = SimpleNamespace(id=row.article_id, uri=row.a_uri, current_version=row.a_versions)
         out[row.article_id] = _record(cast(ArticleRow, art), cast(ArticleVersionRow, row), row.a_first)
     return out

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsrights.core.matching.detect import Detector, Sketch, prepare
@@ -53,14 +53,6 @@ _CATALOG_STAMP = select(
     select(func.max(ArticleVersionRow.__table__.c.id)).scalar_subquery(),
     select(func.count()).select_from(ArticleRow.__table__).scalar_subquery(),
 )
-_BODY = (  # the current body of one article (Core: no ORM step on the per-candidate path)
-    select(ArticleVersionRow.__table__.c.body)
-    .join_from(ArticleRow.__table__, ArticleVersionRow.__table__,
-               (ArticleVersionRow.__table__.c.article_id == ArticleRow.__table__.c.id)
-               & (ArticleVersionRow.__table__.c.version == ArticleRow.__table__.c.current_version))
-    .where(ArticleRow.__table__.c.id == bindparam("id"))
-)
-
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -153,10 +145,13 @@ class Scanner:
 
     # ------------------------------------------------------------ index store
     def _text(self, article_id: str) -> str | None:
-        """The current text of a candidate article: one query for its body (no full record)."""
-        with self.factory() as s:
-            body = s.connection().execute(_BODY, {"id": article_id}).scalar()
-        return PARAGRAPH_SEP.join(body) if body is not None else None
+        """The current text of a candidate article, from its catalog record: read through the
+        verdict step's record cache (``services.verdict_cache``), so the article is read once
+        to align a copy and to judge it."""
+        from newsrights.services.verdict_cache import committed_records
+
+        rec = committed_records(self.factory, (article_id,)).get(article_id)
+        return PARAGRAPH_SEP.join(rec.article.body) if rec is not None else None
 
     def load(self) -> int:
         """Load the stored sketches and df sketch of these params; returns how many articles."""
@@ -290,7 +285,7 @@ class Scanner:
 
         ``matched`` passes the detector's findings when the caller already has them.
         """
-        from newsrights.services.licensing import attach_verdicts
+        from newsrights.services.verdict_cache import judge_committed
 
         if matched is None:
             matched = self.detector.check(page.text, page_url=page.url or page.origin,
@@ -302,9 +297,8 @@ class Scanner:
         now = _now()
         findings = [replace(f, page_sha256=sha, page_title=page.title, found_at=now) for f in findings]
         derived = [f for f in findings if f.label != "not_derived"]
-        if derived:
-            with transaction(self.factory) as s:
-                judged = attach_verdicts(s, page, derived, raw=raw)
+        if derived:  # attach_verdicts on the committed state (no transaction unless a snapshot is new)
+            judged = judge_committed(self.factory, page, derived, raw=raw)
             by_id = {f.article_id: f for f in judged}
             findings = [by_id.get(f.article_id, f) for f in findings]
         return findings
@@ -658,8 +652,8 @@ def scan_paths(
             with transaction(factory) as s:
                 stored = scanner.record(s, page, findings, raw=raw, capture=page.origin or None)
             derived = [i for i, f in enumerate(findings) if f.label != "not_derived"]
-            for i, fid in zip(derived, stored, strict=True):
-                ids[i] = fid
+            for i, stored_id in zip(derived, stored, strict=True):
+                ids[i] = stored_id
         for f, fid in zip(findings, ids, strict=True):
             report.findings += 1
             report.labels[f.label] = report.labels.get(f.label, 0) + 1

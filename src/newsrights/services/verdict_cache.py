@@ -25,6 +25,15 @@ are still current:
   (:func:`newsrights.services.catalog.get_article_records`). A new version of an article
   has a new key, so a stale record is never served.
 
+**Committed reads.** A check that is not part of a caller's transaction (the scanner's
+"check this text", :func:`judge_committed`) reads the committed state with the two
+per-request queries — the stamp and the current versions — run on a pooled DBAPI
+cursor (:func:`_raw_rows`: no ORM session, no statement compilation), and opens a
+session only for the rare work: building a view, reading records not cached, storing a
+new snapshot. The scanner reads a candidate article's text through the same record
+cache (:func:`committed_records`), so an article read to align a copy is not read
+again to judge it.
+
 The caches are bounded, guarded by one lock, and hold only immutable values.
 """
 
@@ -34,7 +43,7 @@ import itertools
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
@@ -97,6 +106,28 @@ _CURRENT = (  # Core columns, run on the session's connection: no ORM compile st
 )
 
 
+#: The two per-request queries as DBAPI SQL (``?`` placeholders, rewritten for other paramstyles).
+_STAMP_RAW = str(_STAMP_SQL).replace(":generation", "?")
+_CURRENT_RAW = "SELECT id, current_version, sha256 FROM articles WHERE id IN ({})"
+
+
+def _raw_rows(engine: Engine, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Rows of one read-only statement on a pooled DBAPI connection of ``engine``: the committed
+    state, without a session or a compile step (the connection goes back to the pool, reset)."""
+    if engine.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    conn = engine.raw_connection()
+    try:
+        cur = conn.cursor()
+        try:
+            cur.execute(sql, params)
+            return [tuple(r) for r in cur.fetchall()]
+        finally:
+            cur.close()
+    finally:
+        conn.close()
+
+
 def registry_version(session: Session) -> tuple[Any, ...]:
     """The version stamp of the registry and of the declarations (one query; see the module doc)."""
     from newsrights.services.licensing import GENERATION
@@ -154,13 +185,16 @@ class RegistryView:
 
 def registry_view(session: Session) -> RegistryView:
     """The current :class:`RegistryView` of ``session``'s database (rebuilt when its stamp changed)."""
-    db = _db_key(session)
-    stamp = registry_version(session)
+    return _view(_db_key(session), registry_version(session), lambda stamp: RegistryView(session, stamp))
+
+
+def _view(db: str, stamp: tuple[Any, ...], build: Callable[[tuple[Any, ...]], RegistryView]) -> RegistryView:
+    """The cached view of ``db`` at ``stamp``, else ``build(stamp)``."""
     with _LOCK:
         view = _VIEWS.get(db)
     if view is not None and view.stamp == stamp:
         return view
-    view = RegistryView(session, stamp)
+    view = build(stamp)
     with _LOCK:
         if len(_VIEWS) > 64:
             _VIEWS.clear()
@@ -171,13 +205,18 @@ def registry_view(session: Session) -> RegistryView:
 def article_records(session: Session, ids: Iterable[str]) -> dict[str, Any]:
     """Current catalog records (:class:`~newsrights.services.catalog.ArticleRecord`) of ``ids`` that
     exist, by id: one query for their versions, one more for those not cached."""
-    from newsrights.services.catalog import get_article_records
-
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    db = _db_key(session)
+    from newsrights.services.catalog import get_article_records
+
     current = session.connection().execute(_CURRENT, {"ids": wanted}).all()
+    return _records(_db_key(session), current, lambda missing: get_article_records(session, missing))
+
+
+def _records(db: str, current: Iterable[Any], fetch: Callable[[list[str]], dict[str, Any]]) -> dict[str, Any]:
+    """The records at the (id, version, sha256) triples ``current``: cached ones, the rest read
+    with ``fetch(ids)`` (one query) and cached."""
     out: dict[str, Any] = {}
     missing: list[str] = []
     with _LOCK:
@@ -189,7 +228,7 @@ def article_records(session: Session, ids: Iterable[str]) -> dict[str, Any]:
                 _RECORDS.move_to_end((db, aid, ver, sha))
                 out[aid] = rec
     if missing:
-        fetched = get_article_records(session, missing)
+        fetched = fetch(missing)
         with _LOCK:
             for aid, rec in fetched.items():
                 out[aid] = rec
@@ -197,6 +236,89 @@ def article_records(session: Session, ids: Iterable[str]) -> dict[str, Any]:
             while len(_RECORDS) > RECORD_CACHE:
                 _RECORDS.popitem(last=False)
     return out
+
+
+class Committed:
+    """Reads of the committed state of one database for checks outside any caller's transaction
+    (see the module doc): per request two DBAPI queries; sessions only for cache misses."""
+
+    def __init__(self, factory: Any) -> None:
+        self.factory = factory
+        self.engine: Engine = factory.kw["bind"]
+        with factory() as s:
+            self.db = _db_key(s)
+
+    def view(self) -> RegistryView:
+        """The current :class:`RegistryView` (one stamp query; rebuilt when the stamp moved)."""
+        from newsrights.services.licensing import GENERATION
+
+        def build(stamp: tuple[Any, ...]) -> RegistryView:
+            with self.factory() as s:
+                return RegistryView(s, stamp)
+
+        return _view(self.db, _raw_rows(self.engine, _STAMP_RAW, (GENERATION,))[0], build)
+
+    def records(self, ids: Iterable[str]) -> dict[str, Any]:
+        """Current records of ``ids`` that exist (as :func:`article_records`)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        current = _raw_rows(self.engine, _CURRENT_RAW.format(",".join("?" * len(wanted))), tuple(wanted))
+        return _records(self.db, current, self._fetch)
+
+    def _fetch(self, ids: list[str]) -> dict[str, Any]:
+        from newsrights.services.catalog import records_on
+
+        with self.engine.connect() as conn:
+            return records_on(conn, ids)
+
+
+_COMMITTED: weakref.WeakKeyDictionary[Any, Committed] = weakref.WeakKeyDictionary()
+
+
+def committed(factory: Any) -> Committed:
+    """The :class:`Committed` reader of a session factory (one per factory)."""
+    reader = _COMMITTED.get(factory)
+    if reader is None:
+        reader = _COMMITTED.setdefault(factory, Committed(factory))
+    return reader
+
+
+def committed_records(factory: Any, ids: Iterable[str]) -> dict[str, Any]:
+    """Current catalog records of ``ids`` in the committed state, through the record cache."""
+    return committed(factory).records(ids)
+
+
+def judge_committed(factory: Any, page: Any, findings: list[Any], *, raw: bytes | str | None = None) -> list[Any]:
+    """:func:`newsrights.services.licensing.attach_verdicts` on the committed state, outside any
+    caller's transaction: equal verdicts (same view, records and registries), with a write
+    transaction only when a registry snapshot is not stored yet."""
+    from newsrights.services.licensing import judge_findings
+    from newsrights.storage.db import transaction
+
+    reader = committed(factory)
+    view = reader.view()
+    records = reader.records(f.article_id for f in findings)
+    registries: dict[datetime, Registry] = {}
+
+    def registry_at(when: datetime) -> Registry:
+        key = when.replace(second=0, microsecond=0)
+        if key not in registries:
+            registries[key] = view.registry_on(when)
+        return registries[key]
+
+    saved: dict[int, str] = {}
+
+    def snapshot(reg: Registry) -> str:
+        if id(reg) not in saved:
+            sid = reg.snapshot_id()
+            if sid not in view.stored:
+                with transaction(factory) as s:
+                    sid = view.snapshot(s, reg)
+            saved[id(reg)] = sid
+        return saved[id(reg)]
+
+    return judge_findings(page, findings, registry_at=registry_at, record_of=records.get, snapshot=snapshot, raw=raw)
 
 
 def clear() -> None:
