@@ -49,6 +49,7 @@ from newsrights.core.metadata import (
     parse_byline,
     parse_datetime,
     parse_meta_line,
+    split_trailing_byline,
     structure,
 )
 from newsrights.core.model import Article, Rejected
@@ -626,6 +627,8 @@ def article_from_html(
     if byline is None and t_idx >= 0 and 1 <= b_idx - t_idx <= 4:
         # 标题 / 作者名 / 正文: a bare name right under the headline, the text close below
         byline = bare_names(page_lines[t_idx + 1])
+    if byline is None and b_idx >= 0 and e_idx >= b_idx:
+        byline = _closing_byline(page_lines[b_idx : e_idx + 1])
     if published is None and t_idx > 0:
         # some pages print the date just above the headline
         published = _zone_facts(page_lines[max(0, t_idx - 2) : t_idx])[2]
@@ -682,6 +685,26 @@ def article_from_html(
         raw_sha256=hashlib.sha256(raw).hexdigest(),
         fetched=fetched,
     )
+
+
+_CLOSING_PAREN = re.compile(r"[(（]\s*(?P<inner>[^()（）]{2,30}?)\s*[)）]\s*$")
+
+
+def _closing_byline(lines: list[str]) -> str | None:
+    """The byline closing a paragraph of the text as the page prints it
+    (``…吗？”（姚峰 上海报道）``), for pages whose extracted text runs past
+    the article's end (related links, comments) so that its last paragraph is
+    not the one carrying the byline. Only paragraphs (40+ characters) and
+    only a stated byline (a role or ``报道``/``发自``, not a bare name in
+    brackets, which may be a quoted person); the last one wins."""
+    for ln in reversed(lines):
+        m = _CLOSING_PAREN.search(ln)
+        if len(ln) < 40 or not m or not re.search(r"报道|记者|通讯员|发自|撰稿", m["inner"]):
+            continue
+        by = split_trailing_byline(ln)[1]
+        if by:
+            return by
+    return None
 
 
 def _first_stamp(lines: list[str]) -> datetime | None:

@@ -183,3 +183,20 @@ def test_structure_stacked_byline_lines_inside_the_text() -> None:
         title="某某的博客",
     )
     assert parts.byline == "本报实习生 刘国栋 周炜 本报记者 王燕平"
+
+
+def test_closing_byline_of_a_paragraph_when_the_text_runs_past_it() -> None:
+    from newsrights.ingest.html import _closing_byline
+
+    lines = [
+        BODY,
+        "而对于这个观点，该人士付之一笑：“这样的说法没有道理，难道不都是这样吗？”（姚峰 上海报道）",
+        "最新评论",
+        "· 某某集团发难 联合上书（记者 李四报道）",  # a short related link: not a paragraph
+    ]
+    assert _closing_byline(lines) == "姚峰"
+    # a bare name in brackets may be a quoted person, not a byline
+    assert (
+        _closing_byline([BODY, "这是一段很长的正文，其中引用了一位专家的看法，他认为问题不大。（王五）"])
+        is None
+    )
