@@ -103,3 +103,31 @@ def test_a_limited_client_is_refused_the_same_way(db_url: str, tmp_path: Path, m
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
         assert refused.json()["type"].endswith(":rate_limited")
     assert fast.state.scan_fast_answers == 2
+
+
+def test_checks_keep_the_collector_young_and_sweep_everything_now_and_then(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    fast, _ = _pair(db_url, tmp_path, monkeypatch)
+    st = fast.state.nr
+    headers = {"Authorization": f"Bearer {token_for(fast, 'analyst')}"}
+    try:
+        assert st._gc_frozen and gc.get_freeze_count() > 0  # the index was frozen when opened
+        monkeypatch.setattr(type(st), "GC_YOUNG_SECONDS", 0.0)
+        kept = [[i] for i in range(5000)]  # long-lived objects made after the index was frozen
+        before = gc.get_freeze_count()
+        with TestClient(fast, base_url="https://testserver") as c:
+            assert c.post(PATH, json={"text": TEXT}, headers=headers).json()["count"] == 1
+        assert gc.get_freeze_count() >= before + len(kept)  # survivors frozen after the check
+        monkeypatch.setattr(type(st), "GC_FULL_SECONDS", 0.0)
+        cycle: list[object] = []
+        cycle.append(cycle)
+        gc.freeze()  # a cycle frozen while alive …
+        del cycle
+        garbage = gc.get_freeze_count()
+        st.gc_tick()  # … is collected by the full sweep
+        assert gc.get_freeze_count() < garbage
+    finally:
+        gc.unfreeze()

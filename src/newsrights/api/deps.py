@@ -53,6 +53,36 @@ class AppState:
     _scanner_lock: threading.RLock = field(default_factory=threading.RLock)
     _fetcher: Any = None
     _token_users: dict[str, tuple[accounts.User, float, int]] = field(default_factory=dict)
+    _gc_frozen: bool = False
+    _gc_young: float = 0.0
+    _gc_full: float = 0.0
+
+    #: Seconds between collections of the objects made since the last one (then frozen), and
+    #: between full collections (everything unfrozen, collected, frozen again): see :meth:`gc_tick`.
+    GC_YOUNG_SECONDS = 1.0
+    GC_FULL_SECONDS = 600.0
+
+    def gc_tick(self) -> None:
+        """Keep the cycle collector's pauses short in a worker that holds the index.
+
+        After the index is loaded it is frozen (:meth:`scanner`); what later requests leave
+        behind that lives on (cached records, prepared articles) would make each automatic
+        full collection walk all of it — about 40 ms with a warm record cache, a stall for every
+        request queued behind it. So, called after each check: once a second, collect what is
+        not frozen (a few milliseconds) and freeze the survivors; every ten minutes, unfreeze
+        and collect everything once, so a cycle that became garbage after being frozen is not
+        kept for ever."""
+        if not self._gc_frozen:
+            return
+        now = time.monotonic()
+        if now - self._gc_young < self.GC_YOUNG_SECONDS:
+            return
+        self._gc_young = now
+        if now - self._gc_full >= self.GC_FULL_SECONDS:
+            self._gc_full = now
+            gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def token_user(self, token: str) -> accounts.User | None:
         """The owner of an API token, cached by the token's SHA-256 for ``config.token_cache_seconds``.
@@ -87,11 +117,14 @@ class AppState:
                 from newsrights.services.scan import Scanner
 
                 self._scanner = Scanner.open(self.factory)
+                self._scanner.warm_up()
                 self._scanner_synced = time.monotonic()
                 # the index's ~10^5 long-lived objects would make every full collection a ~100 ms
                 # pause in this worker's answers: collect once, then keep them out of later passes
                 gc.collect()
                 gc.freeze()
+                self._gc_frozen = True
+                self._gc_young = self._gc_full = time.monotonic()
             elif self._sync_due():
                 self._scanner.sync_if_changed()
                 self._scanner_synced = time.monotonic()

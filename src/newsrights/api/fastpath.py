@@ -111,6 +111,7 @@ class ScanTextFastPath:
                     "headers": [(b"content-length", str(len(answer)).encode("ascii")),
                                 (b"content-type", b"application/json")]})
         await send({"type": "http.response.body", "body": answer})
+        state.nr.gc_tick()
 
     def _answer(self, scope: Any, token: str, body: bytes) -> bytes | None:
         """The route's answer, or None when the app must answer (see the module docstring)."""

@@ -53,7 +53,9 @@ async def scan_text(body: ScanTextIn, request: Request) -> ScanOut:
     st = state(request)
     if not st.scanner_ready():
         await run_in_threadpool(st.prepare_scanner)
-    return ScanOut(**scan_out(check_text(st, body.text, body.url, body.title)))
+    out = ScanOut(**scan_out(check_text(st, body.text, body.url, body.title)))
+    st.gc_tick()
+    return out
 
 
 def fetch_and_scan(request: Request, url: str, *, record: bool, actor: str) -> tuple[list[Any], list[int]]:
