@@ -657,7 +657,8 @@ def is_furniture_line(line: str) -> bool:
 
 
 _RELATED_HEAD = re.compile(
-    r"^[【\[]?(?:相关新闻|相关阅读|相关链接|相关文章|延伸阅读|推荐阅读|相关报道|热点推荐|猜你喜欢)[】\]]?\s*[:：]?$"
+    r"^[【\[]?(?:相关新闻|相关阅读|相关链接|相关文章|延伸阅读|推荐阅读|相关报道|热点推荐|猜你喜欢"
+    r"|精彩推荐|热门推荐|编辑推荐|今日推荐|相关专题|更多阅读|热门文章)[】\]]?\s*[:：]?$"
 )
 
 
@@ -767,7 +768,7 @@ def structure(
        one byline; with no byline yet, a line of bare names right under the
        headline is the author (:func:`_take_name_under_headline`). The first body paragraph loses its dateline (and a
        byline in parentheses after it); the last loses a trailing
-       ``(记者 …)`` byline and an ``(完)`` end mark.
+       ``(记者 …)`` byline, a glued ``（责任编辑：…）`` line and an ``(完)`` end mark.
     """
     lines = [clean_line(p) for p in paragraphs]
     lines = [ln for ln in lines if ln]
@@ -919,6 +920,13 @@ def structure(
                 body.pop(0)
     while body:
         last = _END_MARK_RE.sub("", body[-1])
+        tail = _TRAILING_PAREN_RE.search(last)
+        tail_meta = parse_meta_line(tail["inner"]) if tail else None
+        if tail and tail_meta is not None and tail_meta.fields and tail.start() > 0:
+            # "…正在悄悄的进行。 （ 责任编辑：刘林源 ）": a closing editor line glued to the text
+            take_meta(tail_meta, tail["inner"])
+            furniture.append(clean_line(last[tail.start() :]))
+            last = last[: tail.start()].rstrip()
         last, tby = split_trailing_byline(last)
         last = _END_MARK_RE.sub("", last)
         if tby:

@@ -200,3 +200,19 @@ def test_closing_byline_of_a_paragraph_when_the_text_runs_past_it() -> None:
         _closing_byline([BODY, "这是一段很长的正文，其中引用了一位专家的看法，他认为问题不大。（王五）"])
         is None
     )
+
+
+def test_structure_closing_editor_line_glued_to_the_text() -> None:
+    parts = structure(["车展落幕", BODY, BODY + " （ 责任编辑：刘林源 ）"])
+    assert parts.responsible_editor == "刘林源"
+    assert parts.body[-1] == BODY
+    assert parts.byline is None
+
+
+def test_structure_recommendation_headings_end_the_text() -> None:
+    from newsrights.core.metadata import is_related_heading
+
+    for heading in ("精彩推荐", "【热门推荐】", "编辑推荐：", "相关专题"):
+        assert is_related_heading(heading)
+    parts = structure(["车展落幕", BODY, "精彩推荐", "汽车娱乐", "谍照趣图"])
+    assert parts.body == (BODY,)
