@@ -286,16 +286,48 @@ _BYLINE_RE = re.compile(
 )
 
 
+_EN_WORD = r"(?:[A-Z][a-zA-Z'’-]+|[A-Z]\.|(?:de|da|di|van|von|der|den|del|la|le|bin|al))"
+_EN_NAME = rf"[A-Z][a-zA-Z'’-]+(?:\s+{_EN_WORD}){{1,4}}"
+_EN_BYLINE_RE = re.compile(
+    rf"^(?:By|BY|by)\s*:?\s+(?P<names>{_EN_NAME}(?:\s*(?:,|\band\b|&)\s*{_EN_NAME})*)$"
+)
+
+
 def parse_byline(text: str) -> str | None:
     """``text`` as a byline (unit + role + names) or ``None``.
 
     Accepts ``辽宁日报记者 杨忠厚``, ``记者 张三 李四``, ``本报记者 张三、李四
-    通讯员 王五``, ``文/张三``; returns it with spaces normalised.
+    通讯员 王五``, ``文/张三``; returns it with spaces normalised. An English
+    byline line, ``By Jane Roe`` / ``BY JANE ROE and JOHN DOE``, gives its
+    names without the ``By`` (capitalised words, two to five per name).
     """
     s = re.sub(r"\s+", " ", clean_line(text)).strip(" 。.")
     if not s or len(s) > 60:
         return None
+    en = _EN_BYLINE_RE.match(s)
+    if en:
+        return _english_names(en["names"])
     return s if _BYLINE_RE.match(s) else None
+
+
+_EN_ROLE = re.compile(
+    r"\b(?:reporter|editor|correspondent|writer|staff|contributor|columnist|producer|photographer|analyst"
+    r"|journalist|presenter|chief|senior)\b",
+    re.I,
+)
+
+
+def _english_names(names: str) -> str | None:
+    """The names of an English byline: job titles among them dropped (``Jon King, News
+    Reporter`` → ``Jon King``), an all-capitals line set in title case (``JANE ROE`` →
+    ``Jane Roe``)."""
+    kept = [p.strip() for p in re.split(r"\s*,\s*", names) if p.strip() and not _EN_ROLE.search(p)]
+    if not kept:
+        return None
+    out = ", ".join(kept)
+    if re.sub(r"\band\b", "", out).isupper():
+        out = re.sub(r"[A-Z][A-Z'’-]+", lambda m: m[0].capitalize(), out)
+    return out
 
 
 _TRAILING_PAREN_RE = re.compile(r"[(（](?P<inner>[^()（）]{2,60})[)）]\s*$")

@@ -216,3 +216,28 @@ def test_structure_recommendation_headings_end_the_text() -> None:
         assert is_related_heading(heading)
     parts = structure(["车展落幕", BODY, "精彩推荐", "汽车娱乐", "谍照趣图"])
     assert parts.body == (BODY,)
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("By Jane Roe", "Jane Roe"),
+        ("BY JANE ROE and JOHN DOE", "Jane Roe and John Doe"),
+        ("By Jon King, News Reporter", "Jon King"),
+        ("By Ludwig van Beethoven", "Ludwig van Beethoven"),
+        ("by the way", None),
+        ("By the river bank we sat", None),
+        ("By Senior Reporter", None),
+    ],
+)
+def test_english_byline_lines(line: str, names: str | None) -> None:
+    from newsrights.core.metadata import parse_byline
+
+    assert parse_byline(line) == names
+
+
+def test_structure_english_byline_under_the_headline() -> None:
+    text = "The council voted on Tuesday to close the old bridge for repairs, officials said."
+    parts = structure(["Bridge closed", "By JANE ROE", text, text])
+    assert parts.byline == "Jane Roe"
+    assert parts.body == (text, text)
