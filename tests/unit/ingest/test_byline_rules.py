@@ -51,7 +51,20 @@ def test_bare_names(line: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["国内新闻", "图片", "首頁", "谍照趣图", "返回首页", "我的博客", "张三说了", "Home"]
+    "line",
+    [
+        "国内新闻",
+        "图片",
+        "首頁",
+        "谍照趣图",
+        "返回首页",
+        "我的博客",
+        "张三说了",
+        "Home",
+        "昨天",
+        "周一",
+        "下午",
+    ],
 )
 def test_not_bare_names(line: str) -> None:
     assert bare_names(line) is None
