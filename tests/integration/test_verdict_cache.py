@@ -51,6 +51,9 @@ def _in_another_process(db_url: str, code: str) -> None:
 
 def test_records_in_bulk_equal_the_one_by_one_read(factory) -> None:  # type: ignore[no-untyped-def]
     arts = [ART.with_(url=f"https://news.cri.cn/20260101/b{i}.html", title=f"稿{i}") for i in range(3)]
+    arts.append(ART.with_(url="https://news.cri.cn/20260101/b9.html", published=datetime(2026, 1, 2, 8, 30, tzinfo=CHINA_TZ),
+                          fetched=datetime(2026, 1, 3, 1, 2, 3, 456789, tzinfo=UTC), credit_lines=("来源:国际在线",),
+                          byline="记者 周青岚", extra=(("section", "国际"),), furniture=("返回首页",)))
     catalog.ingest(factory, arts)
     catalog.ingest(factory, [arts[1].with_(body=(*ART.body, "第三段。"))])  # a second version
     ids = [catalog.article_id_for(a) for a in arts]
@@ -65,6 +68,7 @@ def test_records_in_bulk_equal_the_one_by_one_read(factory) -> None:  # type: ig
     verdict_cache.clear()
     assert verdict_cache.committed_records(factory, [*ids, "art_missing"]) == bulk  # DBAPI reads
     assert verdict_cache.committed_records(factory, ids) == bulk  # from the cache
+    assert catalog.records_dbapi(factory.kw["bind"], [*ids, "art_missing"]) == bulk
 
 
 def test_registry_view_equals_registry_on_for_every_date(factory) -> None:  # type: ignore[no-untyped-def]

@@ -30,7 +30,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsrights.core.declaration import (
@@ -605,6 +605,51 @@ def get_article_records(session: Session, article_ids: Iterable[str]) -> dict[st
     """Current records of many articles in one Core query (ids not in the catalog are left out);
     each equal to what :func:`get_article_record` returns for it."""
     return records_on(session.connection(), article_ids)
+
+
+_DBAPI_RECORDS: dict[str, tuple[str, Any, tuple[Any, ...]]] = {}
+
+
+def records_dbapi(engine: Engine, article_ids: Iterable[str]) -> dict[str, ArticleRecord]:
+    """:func:`get_article_records` of the committed state, run on a pooled DBAPI cursor.
+
+    The check path reads a record for most copies it judges; SQLAlchemy's execution of the
+    statement (context, result metadata) cost more than the query. Here the same statement,
+    compiled once per dialect, runs on the raw cursor, and each column goes through its type's
+    own result processor (``dialect_impl(...).result_processor``: datetimes, JSON), so the
+    records are equal to :func:`get_article_records`' (tested on SQLite and PostgreSQL)."""
+    from collections import namedtuple
+
+    ids = sorted(set(article_ids))
+    if not ids:
+        return {}
+    dialect = engine.dialect
+    compiled = _DBAPI_RECORDS.get(dialect.name)
+    if compiled is None:
+        stmt = _records_statement()
+        cols = list(stmt.selected_columns)
+        row_type = namedtuple("_RecordRow", [c.key for c in cols])  # type: ignore[misc]
+        procs = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in cols)
+        compiled = _DBAPI_RECORDS.setdefault(dialect.name, (str(stmt.compile(dialect=dialect)), row_type, procs))
+    sql, row_type, procs = compiled
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = sql.replace("(__[POSTCOMPILE_ids])", "(" + ",".join([marker] * len(ids)) + ")")
+    conn = engine.raw_connection()
+    try:
+        cur = conn.cursor()
+        try:
+            cur.execute(sql, tuple(ids))
+            raw_rows = cur.fetchall()
+        finally:
+            cur.close()
+    finally:
+        conn.close()
+    out: dict[str, ArticleRecord] = {}
+    for raw in raw_rows:
+        row = row_type(*(v if p is None or v is None else p(v) for p, v in zip(procs, raw, strict=True)))
+        art = SimpleNamespace(id=row.article_id, uri=row.a_uri, current_version=row.a_versions)
+        out[row.article_id] = _record(cast(ArticleRow, art), cast(ArticleVersionRow, row), row.a_first)
+    return out
 
 
 def records_on(conn: Connection, article_ids: Iterable[str]) -> dict[str, ArticleRecord]:

@@ -27,10 +27,10 @@ are still current:
 
 **Committed reads.** A check that is not part of a caller's transaction (the scanner's
 "check this text", :func:`judge_committed`) reads the committed state with the two
-per-request queries — the stamp and the current versions — run on a pooled DBAPI
-cursor (:func:`_raw_rows`: no ORM session, no statement compilation), and opens a
-session only for the rare work: building a view, reading records not cached, storing a
-new snapshot. The scanner reads a candidate article's text through the same record
+per-request queries — the stamp and the current versions — and the records not cached
+(:func:`~newsrights.services.catalog.records_dbapi`) on a pooled DBAPI cursor (no ORM
+session, no statement execution machinery), and opens a session only for the rare work:
+building a view and storing a new snapshot. The scanner reads a candidate article's text through the same record
 cache (:func:`committed_records`), so an article read to align a copy is not read
 again to judge it.
 
@@ -267,10 +267,9 @@ class Committed:
         return _records(self.db, current, self._fetch)
 
     def _fetch(self, ids: list[str]) -> dict[str, Any]:
-        from newsrights.services.catalog import records_on
+        from newsrights.services.catalog import records_dbapi
 
-        with self.engine.connect() as conn:
-            return records_on(conn, ids)
+        return records_dbapi(self.engine, ids)
 
 
 _COMMITTED: weakref.WeakKeyDictionary[Any, Committed] = weakref.WeakKeyDictionary()
