@@ -163,3 +163,20 @@ def test_two_in_memory_databases_do_not_share_a_cache() -> None:
         assert (ra.version, ra.sha256) == (rb.version, rb.sha256)  # the same key but for the database
         assert ra.ownership.class_ == "owned" and rb.ownership.class_ == "third_party"
         assert verdict_cache.registry_view(sa_) is not verdict_cache.registry_view(sb)
+
+
+def test_read_rows_sees_each_commit_and_survives_a_broken_connection(factory) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    from newsrights.storage import db
+
+    engine = factory.kw["bind"]
+    count = "SELECT count(*) FROM articles WHERE site = ?"
+    assert db.read_rows(engine, count, ("news.cri.cn",)) == [(0,)]
+    catalog.ingest(factory, [ART])  # committed by another connection: seen by the next read
+    assert db.read_rows(engine, count, ("news.cri.cn",)) == [(1,)]
+    with transaction(factory) as s:
+        s.execute(text("UPDATE articles SET site = 'elsewhere'"))
+    assert db.read_rows(engine, count, ("news.cri.cn",)) == [(0,)]
+    db._READERS.conns[engine].driver_connection.close()  # the connection breaks behind our back
+    assert db.read_rows(engine, count, ("elsewhere",)) == [(1,)]  # a new one is taken

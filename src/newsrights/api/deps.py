@@ -116,15 +116,16 @@ class AppState:
             if self._scanner is None:
                 from newsrights.services.scan import Scanner
 
-                self._scanner = Scanner.open(self.factory)
-                self._scanner.warm_up()
-                self._scanner_synced = time.monotonic()
+                scanner = Scanner.open(self.factory)
+                scanner.warm_up()
                 # the index's ~10^5 long-lived objects would make every full collection a ~100 ms
                 # pause in this worker's answers: collect once, then keep them out of later passes
                 gc.collect()
                 gc.freeze()
                 self._gc_frozen = True
                 self._gc_young = self._gc_full = time.monotonic()
+                self._scanner_synced = time.monotonic()
+                self._scanner = scanner  # ready (scanner_ready) only once warmed and frozen
             elif self._sync_due():
                 self._scanner.sync_if_changed()
                 self._scanner_synced = time.monotonic()

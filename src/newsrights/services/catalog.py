@@ -43,7 +43,7 @@ from newsrights.core.model import CHINA_TZ, Article, Ownership, Rejected
 from newsrights.core.ownership import classify
 from newsrights.core.timeline import china_date, in_force
 from newsrights.errors import InputError
-from newsrights.storage.db import transaction
+from newsrights.storage.db import read_rows, transaction
 from newsrights.storage.tables.catalog import ArticleRow, ArticleVersionRow, DeclarationRow, SiteRow
 
 log = logging.getLogger(__name__)
@@ -611,12 +611,12 @@ _DBAPI_RECORDS: dict[str, tuple[str, Any, tuple[Any, ...]]] = {}
 
 
 def records_dbapi(engine: Engine, article_ids: Iterable[str]) -> dict[str, ArticleRecord]:
-    """:func:`get_article_records` of the committed state, run on a pooled DBAPI cursor.
+    """:func:`get_article_records` of the committed state, run on a DBAPI cursor.
 
     The check path reads a record for most copies it judges; SQLAlchemy's execution of the
     statement (context, result metadata) cost more than the query. Here the same statement,
-    compiled once per dialect, runs on the raw cursor, and each column goes through its type's
-    own result processor (``dialect_impl(...).result_processor``: datetimes, JSON), so the
+    compiled once per dialect, runs on the thread's DBAPI connection (``storage.db.read_rows``),
+    and each column goes through its type's own result processor (``dialect_impl(...).result_processor``: datetimes, JSON), so the
     records are equal to :func:`get_article_records`' (tested on SQLite and PostgreSQL)."""
     from collections import namedtuple
 
@@ -628,25 +628,14 @@ def records_dbapi(engine: Engine, article_ids: Iterable[str]) -> dict[str, Artic
     if compiled is None:
         stmt = _records_statement()
         cols = list(stmt.selected_columns)
-        row_type = namedtuple("_RecordRow", [c.key for c in cols])  # type: ignore[misc]
-        procs = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in cols)
-        compiled = _DBAPI_RECORDS.setdefault(dialect.name, (str(stmt.compile(dialect=dialect)), row_type, procs))
-    sql, row_type, procs = compiled
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = sql.replace("(__[POSTCOMPILE_ids])", "(" + ",".join([marker] * len(ids)) + ")")
-    conn = engine.raw_connection()
-    try:
-        cur = conn.cursor()
-        try:
-            cur.execute(sql, tuple(ids))
-            raw_rows = cur.fetchall()
-        finally:
-            cur.close()
-    finally:
-        conn.close()
+        record_row = namedtuple("_RecordRow", [c.key for c in cols])  # type: ignore[misc]
+        processors = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in cols)
+        compiled = _DBAPI_RECORDS.setdefault(dialect.name, (str(stmt.compile(dialect=dialect)), record_row, processors))
+    sql, make_row, procs = compiled
+    sql = sql.replace("(__[POSTCOMPILE_ids])", "(" + ",".join("?" * len(ids)) + ")")
     out: dict[str, ArticleRecord] = {}
-    for raw in raw_rows:
-        row = row_type(*(v if p is None or v is None else p(v) for p, v in zip(procs, raw, strict=True)))
+    for raw in read_rows(engine, sql, tuple(ids)):
+        row: Any = make_row(*(v if p is None or v is None else p(v) for p, v in zip(procs, raw, strict=True)))
         art = SimpleNamespace(id=row.article_id, uri=row.a_uri, current_version=row.a_versions)
         out[row.article_id] = _record(cast(ArticleRow, art), cast(ArticleVersionRow, row), row.a_first)
     return out

@@ -28,8 +28,8 @@ are still current:
 **Committed reads.** A check that is not part of a caller's transaction (the scanner's
 "check this text", :func:`judge_committed`) reads the committed state with the two
 per-request queries — the stamp and the current versions — and the records not cached
-(:func:`~newsrights.services.catalog.records_dbapi`) on a pooled DBAPI cursor (no ORM
-session, no statement execution machinery), and opens a session only for the rare work:
+(:func:`~newsrights.services.catalog.records_dbapi`) on the thread's DBAPI connection
+(:func:`~newsrights.storage.db.read_rows`: no ORM session, no statement execution machinery), and opens a session only for the rare work:
 building a view and storing a new snapshot. The scanner reads a candidate article's text through the same record
 cache (:func:`committed_records`), so an article read to align a copy is not read
 again to judge it.
@@ -52,6 +52,7 @@ from sqlalchemy import Engine, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from newsrights.core.odrl import Party, PolicyVersion, Registry
+from newsrights.storage.db import read_rows
 from newsrights.storage.tables.catalog import ArticleRow, DeclarationRow
 from newsrights.storage.tables.licensing import SnapshotRow
 
@@ -109,23 +110,6 @@ _CURRENT = (  # Core columns, run on the session's connection: no ORM compile st
 #: The two per-request queries as DBAPI SQL (``?`` placeholders, rewritten for other paramstyles).
 _STAMP_RAW = str(_STAMP_SQL).replace(":generation", "?")
 _CURRENT_RAW = "SELECT id, current_version, sha256 FROM articles WHERE id IN ({})"
-
-
-def _raw_rows(engine: Engine, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-    """Rows of one read-only statement on a pooled DBAPI connection of ``engine``: the committed
-    state, without a session or a compile step (the connection goes back to the pool, reset)."""
-    if engine.dialect.paramstyle != "qmark":
-        sql = sql.replace("?", "%s")
-    conn = engine.raw_connection()
-    try:
-        cur = conn.cursor()
-        try:
-            cur.execute(sql, params)
-            return [tuple(r) for r in cur.fetchall()]
-        finally:
-            cur.close()
-    finally:
-        conn.close()
 
 
 def registry_version(session: Session) -> tuple[Any, ...]:
@@ -256,14 +240,14 @@ class Committed:
             with self.factory() as s:
                 return RegistryView(s, stamp)
 
-        return _view(self.db, _raw_rows(self.engine, _STAMP_RAW, (GENERATION,))[0], build)
+        return _view(self.db, read_rows(self.engine, _STAMP_RAW, (GENERATION,))[0], build)
 
     def records(self, ids: Iterable[str]) -> dict[str, Any]:
         """Current records of ``ids`` that exist (as :func:`article_records`)."""
         wanted = sorted(set(ids))
         if not wanted:
             return {}
-        current = _raw_rows(self.engine, _CURRENT_RAW.format(",".join("?" * len(wanted))), tuple(wanted))
+        current = read_rows(self.engine, _CURRENT_RAW.format(",".join("?" * len(wanted))), tuple(wanted))
         return _records(self.db, current, self._fetch)
 
     def _fetch(self, ids: list[str]) -> dict[str, Any]:

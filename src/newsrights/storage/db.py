@@ -8,9 +8,12 @@ revision. Each area of the product keeps its own migration branch
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -50,6 +53,49 @@ def make_engine(url: str) -> Engine:
             f"cannot open {url.split('://')[0]} database: {exc}. "
             "Install the driver: pip install 'newsrights[postgres]'"
         ) from exc
+
+
+_READERS = threading.local()
+
+
+def read_rows(engine: Engine, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of one read-only statement, run on this thread's DBAPI connection to ``engine``.
+
+    The hot read path ("check this text": registry stamp, current versions, records) runs a
+    few small queries per request; checking a pooled connection out and back in (with its
+    reset) cost more than the queries. So each thread keeps one connection of the engine's
+    pool checked out for these reads, and ends the read transaction after each statement
+    (a rollback; on SQLite a no-op, since a plain SELECT opens none): every statement sees
+    the state committed when it runs. ``sql`` uses ``?`` placeholders (rewritten for the
+    driver's paramstyle). A connection that fails is invalidated and the statement tried
+    once more on a new one."""
+    if engine.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    conns: weakref.WeakKeyDictionary[Engine, Any] | None = getattr(_READERS, "conns", None)
+    if conns is None:
+        conns = _READERS.conns = weakref.WeakKeyDictionary()
+    for attempt in (1, 2):
+        conn = conns.get(engine)
+        if conn is None:
+            conn = conns[engine] = engine.raw_connection()
+        try:
+            cur = conn.cursor()
+            try:
+                cur.execute(sql, params)
+                rows = [tuple(r) for r in cur.fetchall()]
+            finally:
+                cur.close()
+            conn.rollback()
+            return rows
+        except engine.dialect.loaded_dbapi.Error:
+            conns.pop(engine, None)
+            try:
+                conn.invalidate()
+            except Exception:  # pragma: no cover - the connection is gone either way
+                pass
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
