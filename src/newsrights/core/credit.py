@@ -36,7 +36,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from newsrights.core.metadata import is_credit_line, is_declaration_start, parse_meta_line
-from newsrights.core.model import Article
+from newsrights.core.model import Article, nfkc
 
 CreditState = Literal["present", "absent", "wrong"]
 KeptState = Literal["kept", "stripped", "n/a"]
@@ -58,7 +58,7 @@ _WS_RE = re.compile(r"\s+")
 
 def _squeeze(text: str) -> str:
     """NFKC without whitespace: :func:`fold` before lower-casing."""
-    return _WS_RE.sub("", unicodedata.normalize("NFKC", text))
+    return _WS_RE.sub("", nfkc(text))
 
 
 def fold(text: str) -> str:

@@ -135,6 +135,7 @@ class RegistryView:
         ]
         self.stored: set[str] = set(session.scalars(select(SnapshotRow.id)))
         self._registries: dict[tuple[Any, ...], Registry] = {}
+        self._sids: dict[int, tuple[Registry, str]] = {}
         self._lock = threading.Lock()
 
     def registry_on(self, when: date | datetime | str | None) -> Registry:
@@ -157,11 +158,25 @@ class RegistryView:
                 self._registries.clear()
             return self._registries.setdefault(key, reg)
 
+    def snapshot_id(self, registry: Registry) -> str:
+        """``registry.snapshot_id()``, memoised per registry object (hashing a registry to look its
+        id up in ``snapshot_id``'s own cache walks all of it; the entry holds the object, so an
+        id is never reused while it is remembered)."""
+        hit = self._sids.get(id(registry))
+        if hit is not None and hit[0] is registry:
+            return hit[1]
+        sid = registry.snapshot_id()
+        with self._lock:
+            if len(self._sids) >= 2 * REGISTRIES_PER_VIEW:
+                self._sids.clear()
+            self._sids[id(registry)] = (registry, sid)
+        return sid
+
     def snapshot(self, session: Session, registry: Registry) -> str:
         """The registry's snapshot id, stored in ``session`` unless this view saw it stored."""
         from newsrights.services.licensing import save_snapshot
 
-        sid = registry.snapshot_id()
+        sid = self.snapshot_id(registry)
         if sid in self.stored:
             return sid
         return save_snapshot(session, registry)
@@ -294,7 +309,7 @@ def judge_committed(factory: Any, page: Any, findings: list[Any], *, raw: bytes 
 
     def snapshot(reg: Registry) -> str:
         if id(reg) not in saved:
-            sid = reg.snapshot_id()
+            sid = view.snapshot_id(reg)
             if sid not in view.stored:
                 with transaction(factory) as s:
                     sid = view.snapshot(s, reg)
