@@ -100,7 +100,8 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
     from newsrights.api.fastpath import ScanTextFastPath
 
     # the hot route's direct path sits inside SecurityHeaders, so its answers carry the same headers
-    app.add_middleware(ScanTextFastPath, enabled=os.environ.get("NEWSRIGHTS_SCAN_FAST_PATH", "1") != "0")
+    app.add_middleware(ScanTextFastPath, enabled=os.environ.get("NEWSRIGHTS_SCAN_FAST_PATH", "1") != "0",
+                       keepalive_requests=int(os.environ.get("NEWSRIGHTS_SCAN_KEEPALIVE_REQUESTS", "100")))
     app.add_middleware(SecurityHeaders)
 
     from newsrights.api.routes import accounts, system
