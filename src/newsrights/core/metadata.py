@@ -215,6 +215,8 @@ def parse_meta_line(line: str, *, max_len: int = 220) -> MetaLine | None:
         return None
     matches = list(_LABEL_RE.finditer(s))
     if not matches:
+        if len(s) > 60:  # neither date-line rule below can hold: skip the date search (prose)
+            return None
         found = find_date(s)
         if found and len(s) - (found[2] - found[1]) <= 6 and len(s) <= 40:
             return MetaLine((), found[0])
