@@ -44,7 +44,7 @@ def _pair(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **config
 
 def _answer(r: Any) -> tuple[int, Any, dict[str, str]]:
     """Status, JSON body without the moment of the check, and the headers that must agree."""
-    body = r.json()
+    body = r.json() if r.headers.get("content-type", "").endswith("json") else r.text
     if isinstance(body, dict):
         for f in body.get("findings", []):
             f.pop("found_at", None)
@@ -143,3 +143,22 @@ def test_every_nth_answer_on_a_connection_asks_the_client_to_reconnect(
         answers = [c.post(PATH, json={"text": TEXT}, headers=headers) for _ in range(7)]
     assert [r.json()["count"] for r in answers] == [1] * 7
     assert [r.headers.get("connection") for r in answers] == [None, None, "close", None, None, "close", None]
+
+
+def test_a_failing_check_is_answered_by_the_app_as_any_error(db_url: str, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, slow = _pair(db_url, tmp_path, monkeypatch)
+    from newsrights.api.routes import scans
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("index damaged")
+
+    monkeypatch.setattr(scans, "check_text", broken)
+    answers = []
+    for app in (fast, slow):
+        headers = {"Authorization": f"Bearer {token_for(app, 'analyst')}"}
+        with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as c:
+            answers.append(_answer(c.post(PATH, json={"text": TEXT}, headers=headers)))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 500
+    assert getattr(fast.state, "scan_fast_answers", 0) == 0

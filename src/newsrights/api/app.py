@@ -97,12 +97,8 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
     )
     problems.install(app)
 
-    from newsrights.api.fastpath import ScanTextFastPath
-
-    # the hot route's direct path sits inside SecurityHeaders, so its answers carry the same headers
-    app.add_middleware(ScanTextFastPath, enabled=os.environ.get("NEWSRIGHTS_SCAN_FAST_PATH", "1") != "0",
-                       keepalive_requests=int(os.environ.get("NEWSRIGHTS_SCAN_KEEPALIVE_REQUESTS", "100")))
     app.add_middleware(SecurityHeaders)
+    _add_scan_fast_path(app)
 
     from newsrights.api.routes import accounts, system
 
@@ -119,6 +115,22 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
 
         threading.Thread(target=_preload_index, args=(app.state.nr,), name="newsrights-index", daemon=True).start()
     return app
+
+
+def _add_scan_fast_path(app: FastAPI) -> None:
+    """Put :class:`~newsrights.api.fastpath.ScanTextFastPath` in front of the whole middleware
+    stack (it adds the security headers to its own answers; everything else goes through)."""
+    from newsrights.api.fastpath import ScanTextFastPath
+
+    enabled = os.environ.get("NEWSRIGHTS_SCAN_FAST_PATH", "1") != "0"
+    keepalive = int(os.environ.get("NEWSRIGHTS_SCAN_KEEPALIVE_REQUESTS", "100"))
+    build = app.build_middleware_stack
+
+    def build_with_fast_path() -> Any:
+        return ScanTextFastPath(build(), enabled=enabled, keepalive_requests=keepalive,
+                                headers=SecurityHeaders.HEADERS + [(b"cache-control", b"no-store")])
+
+    app.build_middleware_stack = build_with_fast_path  # type: ignore[method-assign]
 
 
 def _preload_index(st: AppState) -> None:

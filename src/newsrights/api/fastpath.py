@@ -44,9 +44,12 @@ connections even out; a reconnect every hundred answers costs one TCP handshake.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from pydantic import ValidationError
+
+log = logging.getLogger(__name__)
 
 PATH = "/api/v1/scans/text"
 ROUTE = "scan_text"
@@ -65,12 +68,15 @@ def _dumps(content: Any) -> bytes:
 
 
 class ScanTextFastPath:
-    """Pure ASGI middleware inside the app (it reads the app's
-    :class:`~newsrights.api.deps.AppState` from ``scope["app"]``); see the module docstring."""
+    """Pure ASGI middleware in front of the app's middleware stack (``create_app`` puts it there;
+    it reads the app's :class:`~newsrights.api.deps.AppState` from ``scope["app"]`` and adds
+    ``headers``, the security headers, to its own answers); see the module docstring."""
 
-    def __init__(self, app: Any, *, enabled: bool = True, keepalive_requests: int = KEEPALIVE_REQUESTS) -> None:
+    def __init__(self, app: Any, *, enabled: bool = True, keepalive_requests: int = KEEPALIVE_REQUESTS,
+                 headers: list[tuple[bytes, bytes]] | None = None) -> None:
         self.app = app
         self.enabled = enabled
+        self.headers = list(headers or [])
         self.keepalive_requests = keepalive_requests
         self._served: dict[Any, int] = {}
         self._roles: frozenset[str] | None = None
@@ -114,13 +120,18 @@ class ScanTextFastPath:
                 await self.app(scope, _replay(chunks, None, receive, more=more), send)
                 return
         body = b"".join(chunks)
-        answer = self._answer(scope, token, body)
+        try:
+            answer = self._answer(scope, token, body)
+        except Exception:  # nothing sent yet: the app runs the check again and reports the error
+            log.warning("direct scan path failed; handing the request to the app", exc_info=True)
+            answer = None
         if answer is None:
             await self.app(scope, _replay([body], None, receive, more=False), send)
             return
         state = scope["app"].state
         state.scan_fast_answers = getattr(state, "scan_fast_answers", 0) + 1
-        headers = [(b"content-length", str(len(answer)).encode("ascii")), (b"content-type", b"application/json")]
+        headers = [(b"content-length", str(len(answer)).encode("ascii")), (b"content-type", b"application/json"),
+                   *self.headers]
         if self._recycle(scope):
             headers.append((b"connection", b"close"))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
