@@ -133,18 +133,6 @@ def test_checks_keep_the_collector_young_and_sweep_everything_now_and_then(
         gc.unfreeze()
 
 
-def test_every_nth_answer_on_a_connection_asks_the_client_to_reconnect(
-    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("NEWSRIGHTS_SCAN_KEEPALIVE_REQUESTS", "3")
-    fast, _ = _pair(db_url, tmp_path, monkeypatch)
-    headers = {"Authorization": f"Bearer {token_for(fast, 'analyst')}"}
-    with TestClient(fast, base_url="https://testserver") as c:
-        answers = [c.post(PATH, json={"text": TEXT}, headers=headers) for _ in range(7)]
-    assert [r.json()["count"] for r in answers] == [1] * 7
-    assert [r.headers.get("connection") for r in answers] == [None, None, "close", None, None, "close", None]
-
-
 def test_a_failing_check_is_answered_by_the_app_as_any_error(db_url: str, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     fast, slow = _pair(db_url, tmp_path, monkeypatch)

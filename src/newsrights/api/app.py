@@ -123,11 +123,10 @@ def _add_scan_fast_path(app: FastAPI) -> None:
     from newsrights.api.fastpath import ScanTextFastPath
 
     enabled = os.environ.get("NEWSRIGHTS_SCAN_FAST_PATH", "1") != "0"
-    keepalive = int(os.environ.get("NEWSRIGHTS_SCAN_KEEPALIVE_REQUESTS", "100"))
     build = app.build_middleware_stack
 
     def build_with_fast_path() -> Any:
-        return ScanTextFastPath(build(), enabled=enabled, keepalive_requests=keepalive,
+        return ScanTextFastPath(build(), enabled=enabled,
                                 headers=SecurityHeaders.HEADERS + [(b"cache-control", b"no-store")])
 
     app.build_middleware_stack = build_with_fast_path  # type: ignore[method-assign]

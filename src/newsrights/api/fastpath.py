@@ -29,14 +29,6 @@ are never cached, and an empty bucket stays empty (a refused take takes nothing)
 
 ``tests/integration/test_api_fastpath.py`` sends the same requests (valid, invalid,
 unauthorised, limited) to the app with and without this path and compares the answers.
-**Connections are recycled.** Every :data:`KEEPALIVE_REQUESTS`-th answer on one keep-alive
-connection carries ``Connection: close`` (as nginx's ``keepalive_requests`` or Envoy's
-``max_requests_per_connection`` do). With several worker processes sharing one listening
-socket, a connection stays with the worker that accepted it, and a burst of connections
-can leave one worker with many more than the other: its clients wait longer. A client
-that reconnects now and then is accepted by whichever worker is free first, so the
-connections even out; a reconnect every hundred answers costs one TCP handshake.
-
 ``app.state.scan_fast_answers`` counts the answers given here. Set
 ``NEWSRIGHTS_SCAN_FAST_PATH=0`` to turn the path off.
 """
@@ -56,9 +48,6 @@ ROUTE = "scan_text"
 #: Larger bodies go to the app (the schema allows 200,000 characters of text: ≤ 800 kB of UTF-8
 #: plus the other fields and JSON escapes).
 MAX_BODY = 2_000_000
-#: Answers per keep-alive connection before the path asks the client to reconnect (0: never);
-#: ``NEWSRIGHTS_SCAN_KEEPALIVE_REQUESTS`` sets it (read by ``create_app``).
-KEEPALIVE_REQUESTS = 100
 
 
 def _dumps(content: Any) -> bytes:
@@ -72,13 +61,10 @@ class ScanTextFastPath:
     it reads the app's :class:`~newsrights.api.deps.AppState` from ``scope["app"]`` and adds
     ``headers``, the security headers, to its own answers); see the module docstring."""
 
-    def __init__(self, app: Any, *, enabled: bool = True, keepalive_requests: int = KEEPALIVE_REQUESTS,
-                 headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    def __init__(self, app: Any, *, enabled: bool = True, headers: list[tuple[bytes, bytes]] | None = None) -> None:
         self.app = app
         self.enabled = enabled
         self.headers = list(headers or [])
-        self.keepalive_requests = keepalive_requests
-        self._served: dict[Any, int] = {}
         self._roles: frozenset[str] | None = None
 
     def _allowed(self) -> frozenset[str]:
@@ -132,25 +118,9 @@ class ScanTextFastPath:
         state.scan_fast_answers = getattr(state, "scan_fast_answers", 0) + 1
         headers = [(b"content-length", str(len(answer)).encode("ascii")), (b"content-type", b"application/json"),
                    *self.headers]
-        if self._recycle(scope):
-            headers.append((b"connection", b"close"))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": answer})
         state.nr.gc_tick()
-
-    def _recycle(self, scope: Any) -> bool:
-        """True on every :data:`KEEPALIVE_REQUESTS`-th answer of a connection (see the module doc)."""
-        if not self.keepalive_requests:
-            return False
-        key = scope.get("client")
-        n = self._served.get(key, 0) + 1
-        if n >= self.keepalive_requests:
-            self._served.pop(key, None)
-            return True
-        if len(self._served) > 10_000:  # connections that went away without reaching the limit
-            self._served.clear()
-        self._served[key] = n
-        return False
 
     def _answer(self, scope: Any, token: str, body: bytes) -> bytes | None:
         """The route's answer, or None when the app must answer (see the module docstring)."""
