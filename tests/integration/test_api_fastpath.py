@@ -150,3 +150,16 @@ def test_a_failing_check_is_answered_by_the_app_as_any_error(db_url: str, tmp_pa
     assert answers[0] == answers[1]
     assert answers[0][0] == 500
     assert getattr(fast.state, "scan_fast_answers", 0) == 0
+
+
+def test_the_first_of_two_authorization_headers_counts_as_in_the_app(db_url: str, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, slow = _pair(db_url, tmp_path, monkeypatch)
+    for first, second, status in (("licensee", "analyst", 403), ("analyst", "licensee", 200)):
+        got = []
+        for app in (fast, slow):
+            headers = [("Authorization", f"Bearer {token_for(app, first)}"),
+                       ("Authorization", f"Bearer {token_for(app, second)}")]
+            with TestClient(app, base_url="https://testserver") as c:
+                got.append(c.post(PATH, json={"text": TEXT}, headers=headers).status_code)
+        assert got == [status, status]

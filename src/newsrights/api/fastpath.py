@@ -78,15 +78,14 @@ class ScanTextFastPath:
         if not (self.enabled and scope["type"] == "http" and scope["path"] == PATH and scope["method"] == "POST"):
             await self.app(scope, receive, send)
             return
-        token = ""
-        json_body = False
+        auth = ctype = None  # the first of each header, as the app reads them
         for name, value in scope["headers"]:
-            if name == b"authorization":
-                if value[:7].lower() == b"bearer ":
-                    token = value[7:].strip().decode("latin-1")
-            elif name == b"content-type":
-                media = value.split(b";", 1)[0].strip().lower()
-                json_body = media == b"application/json"
+            if name == b"authorization" and auth is None:
+                auth = value
+            elif name == b"content-type" and ctype is None:
+                ctype = value
+        token = auth[7:].strip().decode("latin-1") if auth is not None and auth[:7].lower() == b"bearer " else ""
+        json_body = ctype is not None and ctype.split(b";", 1)[0].strip().lower() == b"application/json"
         if not token or not json_body:
             await self.app(scope, receive, send)
             return
