@@ -178,5 +178,21 @@ def test_read_rows_sees_each_commit_and_survives_a_broken_connection(factory) ->
     with transaction(factory) as s:
         s.execute(text("UPDATE articles SET site = 'elsewhere'"))
     assert db.read_rows(engine, count, ("news.cri.cn",)) == [(0,)]
-    db._READERS.conns[engine].driver_connection.close()  # the connection breaks behind our back
+    engine.__dict__["_newsrights_readers"].conn.close()  # the connection breaks behind our back
     assert db.read_rows(engine, count, ("elsewhere",)) == [(1,)]  # a new one is taken
+
+
+def test_readers_do_not_keep_engines_or_factories_alive(db_url: str) -> None:
+    import gc
+    import weakref
+
+    from newsrights.storage import db
+
+    factory = open_db(db_url)
+    catalog.ingest(factory, [ART])
+    assert verdict_cache.committed_records(factory, [catalog.article_id_for(ART)])  # reader and connection made
+    assert db.read_rows(factory.kw["bind"], "SELECT count(*) FROM articles") == [(1,)]
+    engine_ref, factory_ref = weakref.ref(factory.kw["bind"]), weakref.ref(factory)
+    del factory
+    gc.collect()
+    assert engine_ref() is None and factory_ref() is None

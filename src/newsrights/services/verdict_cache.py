@@ -26,13 +26,13 @@ are still current:
   has a new key, so a stale record is never served.
 
 **Committed reads.** A check that is not part of a caller's transaction (the scanner's
-"check this text", :func:`judge_committed`) reads the committed state with the two
-per-request queries — the stamp and the current versions — and the records not cached
-(:func:`~newsrights.services.catalog.records_dbapi`) on the thread's DBAPI connection
-(:func:`~newsrights.storage.db.read_rows`: no ORM session, no statement execution machinery), and opens a session only for the rare work:
-building a view and storing a new snapshot. The scanner reads a candidate article's text through the same record
-cache (:func:`committed_records`), so an article read to align a copy is not read
-again to judge it.
+"check this text", :func:`judge_committed`) reads the committed state: the two per-request
+queries — the stamp and the current versions — and the records not cached
+(:func:`~newsrights.services.catalog.records_dbapi`) run on the thread's DBAPI connection
+(:func:`~newsrights.storage.db.read_rows`: no ORM session, no statement execution
+machinery); a session is opened only for the rare work: building a view and storing a new
+snapshot. The scanner reads a candidate article's text through the same record cache
+(:func:`committed_records`), so an article read to align a copy is not read again to judge it.
 
 The caches are bounded, guarded by one lock, and hold only immutable values.
 """
@@ -239,12 +239,11 @@ def _records(db: str, current: Iterable[Any], fetch: Callable[[list[str]], dict[
 
 class Committed:
     """Reads of the committed state of one database for checks outside any caller's transaction
-    (see the module doc): per request two DBAPI queries; sessions only for cache misses."""
+    (see the module doc): DBAPI statements per request; sessions only to rebuild a view."""
 
-    def __init__(self, factory: Any) -> None:
-        self.factory = factory
-        self.engine: Engine = factory.kw["bind"]
-        with factory() as s:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine  # not the session factory: the reader is cached under it (weakly)
+        with Session(engine) as s:
             self.db = _db_key(s)
 
     def view(self) -> RegistryView:
@@ -252,7 +251,7 @@ class Committed:
         from newsrights.services.licensing import GENERATION
 
         def build(stamp: tuple[Any, ...]) -> RegistryView:
-            with self.factory() as s:
+            with Session(self.engine) as s:
                 return RegistryView(s, stamp)
 
         return _view(self.db, read_rows(self.engine, _STAMP_RAW, (GENERATION,))[0], build)
@@ -278,7 +277,7 @@ def committed(factory: Any) -> Committed:
     """The :class:`Committed` reader of a session factory (one per factory)."""
     reader = _COMMITTED.get(factory)
     if reader is None:
-        reader = _COMMITTED.setdefault(factory, Committed(factory))
+        reader = _COMMITTED.setdefault(factory, Committed(factory.kw["bind"]))
     return reader
 
 

@@ -9,7 +9,6 @@ revision. Each area of the product keeps its own migration branch
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,7 +54,7 @@ def make_engine(url: str) -> Engine:
         ) from exc
 
 
-_READERS = threading.local()
+_READERS_LOCK = threading.Lock()
 
 
 def read_rows(engine: Engine, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -63,21 +62,27 @@ def read_rows(engine: Engine, sql: str, params: tuple[Any, ...] = ()) -> list[tu
 
     The hot read path ("check this text": registry stamp, current versions, records) runs a
     few small queries per request; checking a pooled connection out and back in (with its
-    reset) cost more than the queries. So each thread keeps one connection of the engine's
-    pool checked out for these reads, and ends the read transaction after each statement
-    (a rollback; on SQLite a no-op, since a plain SELECT opens none): every statement sees
-    the state committed when it runs. ``sql`` uses ``?`` placeholders (rewritten for the
-    driver's paramstyle). A connection that fails is invalidated and the statement tried
+    reset) cost more than the queries. So each thread keeps one connection of its own for
+    these reads (made by the engine's pool, with its connect-time settings, then detached;
+    closed when the engine or the thread goes), and ends the read transaction after each
+    statement (a rollback; on SQLite a no-op, since a plain SELECT opens none): every
+    statement sees the state committed when it runs. ``sql`` uses ``?`` placeholders (rewritten for the
+    driver's paramstyle). A connection that fails is closed and the statement tried
     once more on a new one."""
     if engine.dialect.paramstyle != "qmark":
         sql = sql.replace("?", "%s")
-    conns: weakref.WeakKeyDictionary[Engine, Any] | None = getattr(_READERS, "conns", None)
-    if conns is None:
-        conns = _READERS.conns = weakref.WeakKeyDictionary()
+    # kept on the engine (a thread-local there, holding the bare DBAPI connection, detached from
+    # the pool): a registry of pooled connections would keep every engine ever used alive
+    local = engine.__dict__.get("_newsrights_readers")
+    if local is None:
+        with _READERS_LOCK:
+            local = engine.__dict__.setdefault("_newsrights_readers", threading.local())
     for attempt in (1, 2):
-        conn = conns.get(engine)
+        conn: Any = getattr(local, "conn", None)
         if conn is None:
-            conn = conns[engine] = engine.raw_connection()
+            fairy = engine.raw_connection()  # made by the pool (its "connect" events ran) …
+            fairy.detach()  # … then owned by this thread, outside the pool
+            conn = local.conn = fairy.dbapi_connection
         try:
             cur = conn.cursor()
             try:
@@ -88,9 +93,9 @@ def read_rows(engine: Engine, sql: str, params: tuple[Any, ...] = ()) -> list[tu
             conn.rollback()
             return rows
         except engine.dialect.loaded_dbapi.Error:
-            conns.pop(engine, None)
+            local.conn = None
             try:
-                conn.invalidate()
+                conn.close()
             except Exception:  # pragma: no cover - the connection is gone either way
                 pass
             if attempt == 2:
