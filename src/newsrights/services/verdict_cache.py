@@ -140,18 +140,20 @@ class RegistryView:
 
     def registry_on(self, when: date | datetime | str | None) -> Registry:
         """Equal to :func:`newsrights.services.licensing.registry_on` on this view's database."""
+        from newsrights.core.timeline import as_utc, china_date
+        from newsrights.core.timeline import in_force as row_in_force
         from newsrights.services import catalog
-        from newsrights.services.licensing import _utc, as_moment, registry_from
+        from newsrights.services.licensing import as_moment, registry_from
 
-        at = _utc(as_moment(when))
+        at = as_utc(as_moment(when))
         in_force = tuple(v for v in self.state[2] if v.in_force(at))
-        row = catalog._pick(cast(Any, self.declarations), catalog._date_of(at))
+        row = row_in_force(cast(Any, self.declarations), china_date(at))
         key = (tuple((v.policy.uid, v.version) for v in in_force), row.id if row is not None else None)
         with self._lock:
             hit = self._registries.get(key)
         if hit is not None:
             return hit
-        decl = catalog._decl_from_row(cast(Any, row)) if row is not None else None
+        decl = catalog.declaration_from_row(cast(Any, row)) if row is not None else None
         reg = registry_from(self.state, decl, in_force)
         with self._lock:
             if len(self._registries) >= REGISTRIES_PER_VIEW:
