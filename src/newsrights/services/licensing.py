@@ -573,13 +573,7 @@ def attach_verdicts(
 
     view = registry_view(session)  # the registry, cached per process and registry version (one query)
     records = article_records(session, [f.article_id for f in findings])  # cached by (id, version)
-    registries: dict[datetime, Registry] = {}
-
-    def registry_at(when: datetime) -> Registry:
-        key = when.replace(second=0, microsecond=0)
-        if key not in registries:
-            registries[key] = view.registry_on(when)
-        return registries[key]
+    registry_at = view.by_minute()
 
     def record_of(article_id: str) -> Any | None:
         return records.get(article_id)

@@ -160,6 +160,18 @@ class RegistryView:
                 self._registries.clear()
             return self._registries.setdefault(key, reg)
 
+    def by_minute(self) -> Callable[[datetime], Registry]:
+        """:meth:`registry_on` memoised per minute, for the findings of one page."""
+        registries: dict[datetime, Registry] = {}
+
+        def registry_at(when: datetime) -> Registry:
+            key = when.replace(second=0, microsecond=0)
+            if key not in registries:
+                registries[key] = self.registry_on(when)
+            return registries[key]
+
+        return registry_at
+
     def snapshot_id(self, registry: Registry) -> str:
         """``registry.snapshot_id()``, memoised per registry object (hashing a registry to look its
         id up in ``snapshot_id``'s own cache walks all of it; the entry holds the object, so an
@@ -298,14 +310,7 @@ def judge_committed(factory: Any, page: Any, findings: list[Any], *, raw: bytes 
     reader = committed(factory)
     view = reader.view()
     records = reader.records(f.article_id for f in findings)
-    registries: dict[datetime, Registry] = {}
-
-    def registry_at(when: datetime) -> Registry:
-        key = when.replace(second=0, microsecond=0)
-        if key not in registries:
-            registries[key] = view.registry_on(when)
-        return registries[key]
-
+    registry_at = view.by_minute()
     saved: dict[int, str] = {}
 
     def snapshot(reg: Registry) -> str:
