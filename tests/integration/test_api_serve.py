@@ -4,44 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 from typer.testing import CliRunner
 
 from newsrights.cli.main import app as cli
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.unit.web.support import running_serve
 
 
 def test_serve_creates_the_first_admin_and_serves_the_schema(tmp_path: Path) -> None:
-    port = _free_port()
     env = dict(os.environ, NEWSRIGHTS_HOME=str(tmp_path / "home"), NEWSRIGHTS_ADMIN_PASSWORD="first-admin-pw")
     env.pop("NEWSRIGHTS_SECRET", None)
     env.pop("NEWSRIGHTS_DB", None)
-    log = tmp_path / "serve.log"
-    proc = subprocess.Popen([sys.executable, "-m", "newsrights.cli.main", "serve", "--port", str(port)],
-                            cwd=tmp_path, env=env, stderr=log.open("w"), stdout=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                if httpx.get(base + "/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.3)
+    with running_serve(tmp_path, env) as base:
         assert (tmp_path / "newsrights.db").exists()  # the SQLite default in the working directory
         secret = tmp_path / "home" / "keys" / "session_secret"
         assert secret.exists() and oct(secret.stat().st_mode & 0o777) == "0o600"
@@ -55,10 +31,7 @@ def test_serve_creates_the_first_admin_and_serves_the_schema(tmp_path: Path) -> 
             assert c.get("/api/v1/me").json()["user"]["username"] == "admin"
         page = httpx.get(base + "/login")
         assert page.status_code == 200 and "登录" in page.text
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    err = log.read_text()
+    err = (tmp_path / "serve.log").read_text()  # running_serve keeps the server's log there
     assert "first run" in err and "admin" in err
 
 

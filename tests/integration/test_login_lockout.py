@@ -14,7 +14,7 @@ from newsrights.core.lockout import LockoutPolicy
 from newsrights.services import login_attempts
 from newsrights.settings import Settings
 from newsrights.storage.db import transaction
-from tests.unit.web.support import api_client, make_app, password
+from tests.unit.web.support import api_client, make_app, password, running_serve
 
 # per-process buckets out of the way: what is tested here is the database lockout
 KNOBS = {"login_burst": 10_000, "login_rate": 1000.0, "login_max_user_failures": 3, "login_max_client_failures": 5,
@@ -208,19 +208,12 @@ def test_serve_with_two_workers_shares_the_limits(tmp_path: Path) -> None:
     processes; failures on fresh connections (landing on either worker) lock the username for
     both; one connection (one worker) gets half the scan burst."""
     import os
-    import socket
-    import subprocess
-    import sys
-    import time
 
     import httpx
 
     from newsrights.services import accounts
     from newsrights.storage.db import open_db
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
     url = f"sqlite:///{tmp_path / 'serve.sqlite'}"
     with transaction(open_db(url)) as s:
         user = accounts.create_user(s, username="ana", password="ana-secret-pw", role="analyst", actor="test")
@@ -229,21 +222,7 @@ def test_serve_with_two_workers_shares_the_limits(tmp_path: Path) -> None:
                NEWSRIGHTS_LOGIN_MAX_USER_FAILURES="3", NEWSRIGHTS_LOGIN_BURST="100", NEWSRIGHTS_SCAN_BURST="2",
                NEWSRIGHTS_SCAN_RATE="0.001", NEWSRIGHTS_SCAN_PRELOAD="0")
     env.pop("NEWSRIGHTS_WORKERS", None)
-    log = tmp_path / "serve.log"
-    proc = subprocess.Popen([sys.executable, "-m", "newsrights.cli.main", "serve", "--port", str(port), "--workers", "2"],
-                            cwd=tmp_path, env=env, stderr=log.open("w"), stdout=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                if httpx.get(base + "/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.3)
+    with running_serve(tmp_path, env, "--workers", "2") as base:
         wrong = [httpx.post(base + "/api/v1/auth/login", json={"username": "ana", "password": f"wrong-{i}-pw"},
                             timeout=30).status_code for i in range(3)]
         assert wrong == [401, 401, 401]
@@ -254,6 +233,3 @@ def test_serve_with_two_workers_shares_the_limits(tmp_path: Path) -> None:
         with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as c:
             codes = [c.post("/api/v1/scans/text", json={"text": "与目录无关的一段文字。"}).status_code for _ in range(2)]
         assert codes == [200, 429]  # burst 2 over 2 workers: 1 token on this connection's worker
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)

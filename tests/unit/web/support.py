@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -17,6 +23,36 @@ accounts.use_fast_hashing_for_tests()
 
 ROLES = accounts.ROLES
 PARTY = "party:licensee-a"
+
+
+@contextmanager
+def running_serve(tmp_path: Path, env: dict[str, str], *args: str) -> Iterator[str]:
+    """A real ``newsrights serve`` subprocess (run in ``tmp_path`` with ``env`` and extra ``args``)
+    on a free loopback port; yields its base URL once ``/api/v1/health`` answers, stops it after."""
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    log = tmp_path / "serve.log"
+    proc = subprocess.Popen([sys.executable, "-m", "newsrights.cli.main", "serve", "--port", str(port), *args],
+                            cwd=tmp_path, env=env, stderr=log.open("w"), stdout=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                if httpx.get(base + "/api/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def password(role: str) -> str:
