@@ -28,7 +28,6 @@ with a reason:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +36,7 @@ from urllib.parse import urlsplit
 
 from newsrights.core.metadata import is_credit_line, is_declaration_start, parse_meta_line
 from newsrights.core.model import Article, nfkc
+from newsrights.core.nfkc import normalize_nfkc
 
 CreditState = Literal["present", "absent", "wrong"]
 KeptState = Literal["kept", "stripped", "n/a"]
@@ -111,7 +111,7 @@ def _source_name(line: str) -> str | None:
         src = meta.get("source")
         if src:
             return _clean_name(src)
-    m = _SOURCE_RE.search(unicodedata.normalize("NFKC", line))
+    m = _SOURCE_RE.search(normalize_nfkc(line))
     return _clean_name(m["name"]) if m else None
 
 
@@ -191,7 +191,7 @@ def _title_state(page_title: str | None, original: str | None) -> TitleState:
     p = fold(page_title)
     if p == o:
         return "kept"
-    segments = [fold(s) for s in _TITLE_SEP.split(unicodedata.normalize("NFKC", page_title)) if s.strip()]
+    segments = [fold(s) for s in _TITLE_SEP.split(normalize_nfkc(page_title)) if s.strip()]
     if o in segments or any(p.startswith(o + fold(sep)) for sep in ("_", "-", "|", "—")):
         return "kept"
     return "altered"

@@ -31,13 +31,13 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
 
+from newsrights.core.nfkc import normalize_nfkc
 from newsrights.errors import ConfigError
 
 ClaimAnchor = Literal["event", "publication"]
@@ -302,7 +302,7 @@ _TERMS = re.compile(r"constitutes acceptance|user agreement|用户协议|服务�
 
 
 def _nfkc(s: str) -> str:
-    return unicodedata.normalize("NFKC", s)
+    return normalize_nfkc(s)
 
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

@@ -32,11 +32,11 @@ body split from header, credit lines, declaration and furniture.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from newsrights.core.model import CHINA_TZ
+from newsrights.core.nfkc import normalize_nfkc
 
 # --------------------------------------------------------------------- text
 
@@ -72,7 +72,7 @@ _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]
 
 def find_date(text: str) -> tuple[datetime, int, int] | None:
     """The first plausible date in ``text`` with its ``[start, end)`` span."""
-    for m in _DATE_RE.finditer(unicodedata.normalize("NFKC", text) if not text.isascii() else text):
+    for m in _DATE_RE.finditer(normalize_nfkc(text) if not text.isascii() else text):
         dt = _to_datetime(m)
         if dt is not None:
             return dt, m.start(), m.end()

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Literal
+
+from newsrights.core.nfkc import normalize_nfkc
 
 #: China Standard Time. Fixed offset: China has no daylight saving since 1991.
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -57,12 +58,12 @@ _WS = re.compile(r"\s+")
 def nfkc(text: str) -> str:
     """NFKC of one string, memoised: a checked page's paragraphs are normalised for its digest
     and again by the credit check (``core.credit``)."""
-    return unicodedata.normalize("NFKC", text)
+    return normalize_nfkc(text)
 
 
 def canonical_text(text: str) -> str:
     """The text the content digest is taken over: NFKC, whitespace folded to one space."""
-    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return _WS.sub(" ", normalize_nfkc(text)).strip()
 
 
 def content_sha256(text: str) -> str:

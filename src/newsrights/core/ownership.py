@@ -50,6 +50,7 @@ from dataclasses import dataclass
 
 from newsrights.core.declaration import Declaration, Marker
 from newsrights.core.model import CHINA_TZ, Article, Ownership
+from newsrights.core.nfkc import normalize_nfkc
 
 _GENERIC_OWN = {"本网", "本站", "原创", "本站原创", "本网原创", "本网讯", "本网专稿"}
 _UNNAMED_REPRINT = re.compile(r"^(?:转载|转载文章|网络|互联网|网友|网友投稿|综合|综合报道|网络转载|未知|佚名|其他|其它)$")
@@ -77,7 +78,7 @@ _COPYRIGHT = re.compile(r"©|\(c\)|copyright|版权所有", re.IGNORECASE)
 
 
 def _nfkc(s: str) -> str:
-    return unicodedata.normalize("NFKC", s).strip()
+    return normalize_nfkc(s).strip()
 
 
 def medium_name(name: str | None) -> str | None:
