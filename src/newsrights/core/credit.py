@@ -230,20 +230,22 @@ def _traditional_chars() -> re.Pattern[str]:
 def simplified_view(page: Article) -> Article:
     """The page with its text fields in simplified script when it is written in traditional
     script (a copy converted to 繁體 keeps its 來源 line and title in that script)."""
-    from newsrights.core.normalize import to_simplified
+    from newsrights.core.normalize import to_simplified_all
 
     probe = "\n".join((page.title or "", page.source or "", *page.credit_lines, page.text[:400]))
     if _traditional_chars().search(probe) is None:
         return page
-
-    def conv(v: str | None) -> str | None:
-        return to_simplified(v) if v else v
-
+    single = (page.title, page.source, page.dateline, page.byline, page.declaration, page.copyright_notice)
+    flat = to_simplified_all([*(v or "" for v in single), *page.body, *page.furniture, *page.credit_lines])
+    title, source, dateline, byline, declaration, notice = (
+        c if v else v for v, c in zip(single, flat[: len(single)], strict=True)
+    )
+    nb, nf = len(page.body), len(page.furniture)
+    rest = flat[len(single) :]
+    body, furniture, credit_lines = tuple(rest[:nb]), tuple(rest[nb : nb + nf]), tuple(rest[nb + nf :])
     return page.with_(
-        body=tuple(to_simplified(p) for p in page.body), title=conv(page.title), source=conv(page.source),
-        dateline=conv(page.dateline), byline=conv(page.byline), declaration=conv(page.declaration),
-        copyright_notice=conv(page.copyright_notice), furniture=tuple(to_simplified(x) for x in page.furniture),
-        credit_lines=tuple(to_simplified(x) for x in page.credit_lines),
+        body=body, title=title, source=source, dateline=dateline, byline=byline, declaration=declaration,
+        copyright_notice=notice, furniture=furniture, credit_lines=credit_lines,
     )
 
 
