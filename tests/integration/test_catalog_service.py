@@ -258,3 +258,26 @@ def test_list_search_is_a_literal_case_insensitive_substring(db_url: str) -> Non
         assert titles("Gdp") == {a.title, b.title}
         assert titles("_快讯") == {c.title}
         assert titles("新_") == set()
+
+
+def test_json_columns_hold_utf8(db_url: str) -> None:
+    """Bodies are stored as UTF-8 JSON, not ``\\uXXXX`` escapes (twice the bytes), and read back."""
+    factory = open_db(db_url)
+    art = _art(1, text="第二段：“引号”、全角１２３和 emoji 🙂。")
+    catalog.ingest(factory, [art])
+    aid = catalog.article_id_for(art)
+    with factory() as s:
+        raw = s.execute(sa.text("SELECT CAST(body AS TEXT) FROM article_versions WHERE article_id = :a"),
+                        {"a": aid}).scalar_one()
+        assert "第1篇文章的第一段" in raw and "🙂" in raw and "\\u" not in raw
+        assert catalog.get_article_record(s, aid).article.body == art.body
+
+
+def test_json_text_keeps_escapes_only_for_what_utf8_cannot_carry() -> None:
+    """A lone surrogate (a badly decoded page in a finding's extra data) cannot be written as
+    UTF-8: that value keeps its escapes and still reads back equal."""
+    from newsrights.storage.db import json_text
+
+    assert json_text({"t": "国际在线"}) == '{"t": "国际在线"}'
+    odd = {"t": "坏\udcff字"}
+    assert "\\udcff" in json_text(odd) and json.loads(json_text(odd)) == odd

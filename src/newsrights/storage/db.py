@@ -8,6 +8,7 @@ revision. Each area of the product keeps its own migration branch
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,15 +27,28 @@ class Base(DeclarativeBase):
     """Declarative base of every table; area modules live in ``storage/tables``."""
 
 
+def json_text(value: Any) -> str:
+    """How JSON columns are written: UTF-8 as it is (Chinese text as ``\\uXXXX`` escapes took
+    about twice the bytes, and reading it back took longer); a value holding a lone surrogate,
+    which UTF-8 cannot carry, keeps the escapes."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout; JSON columns are
+    written by :func:`json_text`."""
     if url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url[len("postgres://") :]
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     try:
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": 30})
+            engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=json_text)
 
             @event.listens_for(engine, "connect")
             def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -46,7 +60,7 @@ def make_engine(url: str) -> Engine:
                 cur.close()
 
             return engine
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, json_serializer=json_text)
     except ModuleNotFoundError as exc:  # e.g. psycopg missing
         raise ConfigError(
             f"cannot open {url.split('://')[0]} database: {exc}. "
