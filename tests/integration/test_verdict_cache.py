@@ -87,6 +87,12 @@ def test_registry_view_equals_registry_on_for_every_date(factory) -> None:  # ty
         view = verdict_cache.registry_view(s)
         for when in days:
             assert view.registry_on(when) == L.registry_on(s, when), when
+        # memoised per interval between the moments where a licence starts or ends or a
+        # declaration takes effect (China-time midnight): exact on both sides of each
+        assert len(view._bounds) == 4  # 甲 from 1 January, 乙 from 10 February 12:30:15, 甲 v2, the declaration
+        micro = timedelta(microseconds=1)
+        for when in [b + d for b in reversed(view._bounds) for d in (-micro, 0 * micro, micro)]:
+            assert view.registry_on(when) == L.registry_on(s, when), when
         assert verdict_cache.registry_view(s) is view  # nothing changed: the same view
     assert view.registry_on(days[3]) is view.registry_on(days[3] + timedelta(hours=1))  # memoised by content
 

@@ -573,7 +573,7 @@ def attach_verdicts(
 
     view = registry_view(session)  # the registry, cached per process and registry version (one query)
     records = article_records(session, [f.article_id for f in findings])  # cached by (id, version)
-    registry_at = view.by_minute()
+    registry_at = view.registry_on
 
     def record_of(article_id: str) -> Any | None:
         return records.get(article_id)

@@ -42,16 +42,19 @@ from __future__ import annotations
 import itertools
 import threading
 import weakref
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, cast
 
 from sqlalchemy import Engine, bindparam, select, text
 from sqlalchemy.orm import Session
 
+from newsrights.core.model import CHINA_TZ
 from newsrights.core.odrl import Party, PolicyVersion, Registry
+from newsrights.core.timeline import as_utc
 from newsrights.storage.db import read_rows
 from newsrights.storage.tables.catalog import ArticleRow, DeclarationRow
 from newsrights.storage.tables.licensing import SnapshotRow
@@ -137,15 +140,38 @@ class RegistryView:
         self._registries: dict[tuple[Any, ...], Registry] = {}
         self._sids: dict[int, tuple[Registry, str]] = {}
         self._lock = threading.Lock()
+        # the moments where the registry in force can change: a policy version's start and end,
+        # a declaration's effective date (its China-time midnight); between two of them the
+        # registry is the same, so registry_on is memoised per interval
+        bounds = {as_utc(t) for v in self.state[2] for t in (v.valid_from, v.valid_to) if t is not None}
+        bounds |= {datetime.combine(r.effective, time.min, CHINA_TZ).astimezone(UTC)
+                   for r in self.declarations if r.effective is not None}
+        self._bounds = sorted(bounds)
+        self._intervals: dict[int, Registry] = {}
 
     def registry_on(self, when: date | datetime | str | None) -> Registry:
-        """Equal to :func:`newsrights.services.licensing.registry_on` on this view's database."""
-        from newsrights.core.timeline import as_utc, china_date
-        from newsrights.core.timeline import in_force as row_in_force
-        from newsrights.services import catalog
-        from newsrights.services.licensing import as_moment, registry_from
+        """Equal to :func:`newsrights.services.licensing.registry_on` on this view's database
+        (memoised per interval between the moments the registry can change)."""
+        from newsrights.services.licensing import as_moment
 
         at = as_utc(as_moment(when))
+        interval = bisect_right(self._bounds, at)
+        hit = self._intervals.get(interval)
+        if hit is not None:
+            return hit
+        reg = self._registry_at(at)
+        with self._lock:
+            if len(self._intervals) >= REGISTRIES_PER_VIEW:
+                self._intervals.clear()
+            self._intervals[interval] = reg
+        return reg
+
+    def _registry_at(self, at: datetime) -> Registry:
+        from newsrights.core.timeline import china_date
+        from newsrights.core.timeline import in_force as row_in_force
+        from newsrights.services import catalog
+        from newsrights.services.licensing import registry_from
+
         in_force = tuple(v for v in self.state[2] if v.in_force(at))
         row = row_in_force(cast(Any, self.declarations), china_date(at))
         key = (tuple((v.policy.uid, v.version) for v in in_force), row.id if row is not None else None)
@@ -159,18 +185,6 @@ class RegistryView:
             if len(self._registries) >= REGISTRIES_PER_VIEW:
                 self._registries.clear()
             return self._registries.setdefault(key, reg)
-
-    def by_minute(self) -> Callable[[datetime], Registry]:
-        """:meth:`registry_on` memoised per minute, for the findings of one page."""
-        registries: dict[datetime, Registry] = {}
-
-        def registry_at(when: datetime) -> Registry:
-            key = when.replace(second=0, microsecond=0)
-            if key not in registries:
-                registries[key] = self.registry_on(when)
-            return registries[key]
-
-        return registry_at
 
     def snapshot_id(self, registry: Registry) -> str:
         """``registry.snapshot_id()``, memoised per registry object (hashing a registry to look its
@@ -310,7 +324,6 @@ def judge_committed(factory: Any, page: Any, findings: list[Any], *, raw: bytes 
     reader = committed(factory)
     view = reader.view()
     records = reader.records(f.article_id for f in findings)
-    registry_at = view.by_minute()
     saved: dict[int, str] = {}
 
     def snapshot(reg: Registry) -> str:
@@ -322,7 +335,7 @@ def judge_committed(factory: Any, page: Any, findings: list[Any], *, raw: bytes 
             saved[id(reg)] = sid
         return saved[id(reg)]
 
-    return judge_findings(page, findings, registry_at=registry_at, record_of=records.get, snapshot=snapshot, raw=raw)
+    return judge_findings(page, findings, registry_at=view.registry_on, record_of=records.get, snapshot=snapshot, raw=raw)
 
 
 def clear() -> None:
