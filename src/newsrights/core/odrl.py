@@ -37,7 +37,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from typing import Any, Literal
@@ -598,6 +598,8 @@ class Registry:
     policies: tuple[PolicyVersion, ...] = ()
     default: Policy | None = None
     conflict: str = "prohibit"
+    #: the snapshot id, kept on the object once computed (hashing a registry walks all of it)
+    _sid: str | None = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         # canonical order, so equal registries compare equal and hash to the same snapshot id
@@ -646,15 +648,22 @@ class Registry:
         )
 
     def snapshot_id(self) -> str:
-        """``reg-`` + the first 16 hex digits of sha256 over the canonical JSON (memoised)."""
+        """``reg-`` + the first 16 hex digits of sha256 over the canonical JSON (memoised on the
+        object, and by content)."""
+        if self._sid is not None:
+            return self._sid
         try:
-            return _snapshot_id(self)
+            sid = _snapshot_id(self)
         except TypeError:  # an unhashable operand (a JSON object as rightOperand): compute directly
-            return _compute_snapshot_id(self)
+            sid = _compute_snapshot_id(self)
+        object.__setattr__(self, "_sid", sid)
+        return sid
 
     def in_force(self, on: datetime) -> Registry:
-        """The same registry keeping only the policy versions in force on ``on``."""
-        return replace(self, policies=tuple(pv for pv in self.policies if pv.in_force(on)))
+        """The same registry keeping only the policy versions in force on ``on`` (itself when
+        all are)."""
+        policies = tuple(pv for pv in self.policies if pv.in_force(on))
+        return self if len(policies) == len(self.policies) else replace(self, policies=policies)
 
 
 def _compute_snapshot_id(registry: Registry) -> str:
