@@ -281,3 +281,14 @@ def test_json_text_keeps_escapes_only_for_what_utf8_cannot_carry() -> None:
     assert json_text({"t": "国际在线"}) == '{"t": "国际在线"}'
     odd = {"t": "坏\udcff字"}
     assert "\\udcff" in json_text(odd) and json.loads(json_text(odd)) == odd
+
+
+def test_sqlite_files_open_with_wal_foreign_keys_and_a_memory_map(tmp_path: Path) -> None:
+    from newsrights.storage.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'c.sqlite'}")
+    with engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert c.exec_driver_sql("PRAGMA mmap_size").scalar() > 1 << 30  # SQLite may cap it below ours
+    engine.dispose()

@@ -27,6 +27,13 @@ class Base(DeclarativeBase):
     """Declarative base of every table; area modules live in ``storage/tables``."""
 
 
+#: Bytes of an SQLite file read through a memory map instead of read calls. The check path
+#: reads a catalog record (its body in overflow pages) for most copies it judges; mapped, the
+#: read took about a fifth less CPU (bench catalog, 100k articles). Address space only: pages
+#: are the operating system's file cache, shared by the workers.
+SQLITE_MMAP_BYTES = 1 << 31
+
+
 def json_text(value: Any) -> str:
     """How JSON columns are written: UTF-8 as it is (Chinese text as ``\\uXXXX`` escapes took
     about twice the bytes, and reading it back took longer); a value holding a lone surrogate,
@@ -40,8 +47,8 @@ def json_text(value: Any) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout; JSON columns are
-    written by :func:`json_text`."""
+    """An engine for ``url``; SQLite gets WAL, foreign keys, a busy timeout and a memory map
+    (:data:`SQLITE_MMAP_BYTES`); JSON columns are written by :func:`json_text`."""
     if url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url[len("postgres://") :]
     elif url.startswith("postgresql://"):
@@ -56,6 +63,7 @@ def make_engine(url: str) -> Engine:
                 cur.execute("PRAGMA foreign_keys=ON")
                 if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
                     cur.execute("PRAGMA journal_mode=WAL")
+                    cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
                 cur.execute("PRAGMA synchronous=NORMAL")
                 cur.close()
 
