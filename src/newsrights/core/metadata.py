@@ -72,7 +72,7 @@ _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]
 
 def find_date(text: str) -> tuple[datetime, int, int] | None:
     """The first plausible date in ``text`` with its ``[start, end)`` span."""
-    for m in _DATE_RE.finditer(normalize_nfkc(text) if not text.isascii() else text):
+    for m in _DATE_RE.finditer(normalize_nfkc(text)):  # ASCII text is returned as it is
         dt = _to_datetime(m)
         if dt is not None:
             return dt, m.start(), m.end()
