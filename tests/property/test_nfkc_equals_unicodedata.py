@@ -36,7 +36,7 @@ def test_pairs_around_composition() -> None:
     character before and after the combining marks: the fast road must not be taken wrongly."""
     _, _, mapping = _tables()
     seconds = sorted(_seconds())
-    starters = ["a", "e", "A", "国", "，", "\u1100", "\uac00", "ᄀ", "か", "ǎ", "1"]
+    starters = ["a", "e", "A", "国", "，", "\u1100", "\uac00", "か", "ǎ", "1"]
     firsts = [*starters, *list(mapping)[:400]]
     for a in firsts:
         for b in seconds:

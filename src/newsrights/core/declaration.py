@@ -37,7 +37,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
 
-from newsrights.core.nfkc import normalize_nfkc
+from newsrights.core.nfkc import normalize_nfkc as _nfkc
 from newsrights.errors import ConfigError
 
 ClaimAnchor = Literal["event", "publication"]
@@ -299,10 +299,6 @@ _CONTACT = re.compile(
 )
 _ROYALTY = re.compile(r"稿酬|稿费|版税|royalt", re.IGNORECASE)
 _TERMS = re.compile(r"constitutes acceptance|user agreement|用户协议|服务条款", re.IGNORECASE)
-
-
-def _nfkc(s: str) -> str:
-    return normalize_nfkc(s)
 
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
